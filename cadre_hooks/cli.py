@@ -1,0 +1,113 @@
+"""Command line: `cadre scan [PATH...]` and friends.
+
+Exit status: 0 clean, 1 findings at error severity, 2 usage or input error, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cadre_hooks import __version__
+from cadre_hooks.config import ConfigError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A mistake in how cadre was called (exit status 2)."""
+
+
+Command = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None], str]] = {}
+
+
+def command(name: str, help_text: str) -> Callable[[Callable[[argparse.ArgumentParser], None]],
+                                                   Callable[[Command], Command]]:
+    """Register a subcommand: `@command(name, help)(add_arguments)(run)`."""
+
+    def with_arguments(add_arguments: Callable[[argparse.ArgumentParser], None]) -> Callable[[Command], Command]:
+        def register(run: Command) -> Command:
+            COMMANDS[name] = (run, add_arguments, help_text)
+            return run
+
+        return register
+
+    return with_arguments
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, metavar="FILE", help="read settings from this TOML file first")
+    parser.add_argument("--lang", choices=("fr", "en"), help="language of messages (default: CADRE_LANG, config, locale)")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help="date the reviews are checked against "
+                                                              "(default: SOURCE_DATE_EPOCH or today)")
+
+
+def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the current folder)")
+    parser.add_argument("--format", "-f", action="append", dest="formats", metavar="FORMAT",
+                        help="text (default), json, sarif, gitlab, markdown; repeat with --output for several")
+    parser.add_argument("--output", "-o", action="append", dest="outputs", metavar="FILE",
+                        help="write the report of the matching --format to FILE (default: standard output)")
+    parser.add_argument("--no-suppress", action="store_true", help="show findings as if no suppression existed")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: every core)")
+    add_common(parser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _load_commands()
+    parser = argparse.ArgumentParser(prog="cadre", description="Find where a repository uses AI, who receives the "
+                                     "data, and check it against the charter's approved-provider policy.")
+    parser.add_argument("--version", action="version", version=f"cadre-hooks {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, add_arguments, help_text) in COMMANDS.items():
+        add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def _load_commands() -> None:
+    from cadre_hooks.commands import scan_command  # noqa: F401  (registers `scan`)
+
+    try:
+        from cadre_hooks import commands
+        commands.load_all()
+    except ImportError:
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    run = COMMANDS[args.command][0]
+    try:
+        return run(args)
+    except (ConfigError, UsageError) as err:
+        print(f"cadre: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("cadre: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except Exception as err:  # the last resort: a clear message, the traceback only on request
+        print(f"cadre: internal error: {type(err).__name__}: {err}\n"
+              "Please report it with the command you ran (set CADRE_DEBUG=1 to see the traceback).", file=sys.stderr)
+        if os.environ.get("CADRE_DEBUG"):
+            traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+def entry() -> None:
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,57 @@
+"""`cadre scan [PATH...]`: scan files or a repository and report usages and findings."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from cadre_hooks.cli import EXIT_CLEAN, UsageError, add_scan_arguments, command
+from cadre_hooks.report import formats, reporter
+from cadre_hooks.scan import ScanOptions, exit_status, run
+
+
+def options_from(args: argparse.Namespace, **overrides: object) -> ScanOptions:
+    cli: dict[str, object] = {}
+    if getattr(args, "lang", None):
+        cli["lang"] = args.lang
+    return ScanOptions(targets=tuple(getattr(args, "paths", ()) or ()), cwd=Path(os.getcwd()),
+                       config_file=args.config, cli=cli,
+                       honour_suppressions=not getattr(args, "no_suppress", False),
+                       jobs=getattr(args, "jobs", 0) or 0, today=getattr(args, "today", None),
+                       **overrides)  # type: ignore[arg-type]
+
+
+def write_outputs(args: argparse.Namespace, report: object, lang: str) -> None:
+    wanted = args.formats or ["text"]
+    outputs = args.outputs or []
+    if len(outputs) > len(wanted):
+        raise UsageError("more --output than --format options: give one --format per --output")
+    known = formats()
+    for index, name in enumerate(wanted):
+        if name not in known:
+            raise UsageError(f"unknown format '{name}' (choose from {', '.join(known)})")
+        text = reporter(name)(report, lang)  # type: ignore[arg-type]
+        target = outputs[index] if index < len(outputs) else None
+        if target and target != "-":
+            path = Path(target)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as err:
+                raise UsageError(f"cannot write {target}: {err.strerror}") from None
+        else:
+            sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+@command("scan", "scan files or a repository for AI usage and check the provider policy")(add_scan_arguments)
+def scan(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"no such file or folder: {path}")
+    report, ctx = run(options_from(args))
+    write_outputs(args, report, ctx.lang)
+    status = exit_status(report)
+    return EXIT_CLEAN if args.exit_zero and status == 1 else status

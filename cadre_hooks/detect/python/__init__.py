@@ -1,0 +1,38 @@
+"""Python detector: stdlib tokens and `ast` settle most files; libcst analyses the rest."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.detect.python import fallback
+from cadre_hooks.detect.python.quick import needs_analysis
+from cadre_hooks.detect.python.source import Source, read
+from cadre_hooks.model import FileScan, Notice
+
+
+def scan_python(path: str, data: bytes, ctx: DetectContext) -> FileScan:
+    source = read(path, data)
+    return scan_source(path, source, ctx)
+
+
+def scan_source(path: str, source: Source, ctx: DetectContext) -> FileScan:
+    notices = [Notice(path, source.decode_notice)] if source.decode_notice else []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    if tree is not None and not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
+        return FileScan(path, suppressions=source.suppressions, notices=tuple(notices))
+    from cadre_hooks.detect.python import deep  # libcst costs ~200 ms to import: only when needed
+
+    return deep.analyse(path, source, ctx, notices, parsed_by_ast=tree is not None)
+
+
+def scan_fallback(path: str, source: Source, ctx: DetectContext, reason: str) -> FileScan:
+    detections = fallback.scan(path, source.text, ctx.registry, ctx.is_ai_url)
+    notice = Notice(path, f"could not parse as Python ({reason}); scanned line by line")
+    return FileScan(path, detections=tuple(detections), suppressions=source.suppressions, notices=(notice,))

@@ -1,0 +1,82 @@
+"""The project's own modules, read on demand to resolve constants imported from them.
+
+Resolution may read files that are not being scanned, so a result never depends on which
+files pre-commit happened to pass together.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import libcst as cst
+
+from cadre_hooks.detect.python.source import decode
+from cadre_hooks.detect.python.values import Evaluator, Scope, Unresolved, Value, module_scope
+
+MAX_MODULE_BYTES = 1_000_000
+
+
+class ProjectIndex:
+    """Finds and parses modules of the repository rooted at `root`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def locate(self, current: str, module: str, level: int) -> Path | None:
+        """The file of `module` imported from the file `current` (repository-relative)."""
+        parts = [p for p in module.split(".") if p]
+        if level:
+            base = (self.root / current).parent
+            for _ in range(level - 1):
+                base = base.parent
+            candidates = [base]
+        else:
+            here = (self.root / current).parent
+            candidates = [self.root, self.root / "src"]
+            while here != self.root and self.root in here.parents:
+                candidates.append(here)
+                here = here.parent
+        for base in candidates:
+            target = base.joinpath(*parts)
+            for path in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
+                if path is not None and path.is_file():
+                    try:
+                        path.resolve().relative_to(self.root.resolve())
+                    except ValueError:
+                        continue
+                    return path
+        return None
+
+    @functools.lru_cache(maxsize=256)
+    def _parsed(self, path: Path) -> tuple[cst.Module, Scope] | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if len(data) > MAX_MODULE_BYTES:
+            return None
+        text, _, _ = decode(data)
+        try:
+            module = cst.parse_module(text)
+        except (cst.ParserSyntaxError, RecursionError):
+            return None
+        return module, module_scope(module)
+
+    def constant(self, current: str, module: str, name: str, level: int, depth: int) -> Value:
+        """The value of `name` defined at module level in `module` (or a submodule named `name`)."""
+        path = self.locate(current, module, level)
+        if path is None:
+            return Unresolved()
+        parsed = self._parsed(path)
+        if parsed is None:
+            return Unresolved()
+        _, scope = parsed
+        rel = path.relative_to(self.root).as_posix()
+        evaluator = Evaluator(lambda m, n, lvl, d: self.constant(rel, m, n, lvl, d))
+        if name in scope.module_names:
+            return evaluator.evaluate(cst.Name(name), scope, depth)
+        if name in scope.imports:
+            mod, imported, lvl = scope.imports[name]
+            return self.constant(rel, mod, imported, lvl, depth + 1) if depth < 6 else Unresolved()
+        return Unresolved()

@@ -1,0 +1,46 @@
+"""A cheap first look with the stdlib parser: does this module import anything AI, call an HTTP
+library, import dynamically or hold an AI URL? Most files that merely mention a provider
+(in a comment, a docstring, a name) are settled here without importing libcst."""
+
+from __future__ import annotations
+
+import ast
+
+from cadre_hooks.registry import Registry
+
+_TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "requests", "httpx", "aiohttp", "urllib",
+                            "http", "websockets", "websocket"})
+
+
+def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: "UrlCheck") -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in _TRIGGER_ROOTS or _ai(registry, alias.name):
+                    return True
+        elif isinstance(node, ast.ImportFrom):
+            if node.level or not node.module:
+                continue
+            if node.module.split(".")[0] in _TRIGGER_ROOTS or _ai(registry, node.module):
+                return True
+            if any(_ai(registry, f"{node.module}.{a.name}") for a in node.names):
+                return True
+        elif isinstance(node, ast.Name) and node.id == "__import__":
+            return True
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
+            if is_ai_url(node.value):
+                return True
+    return False
+
+
+def _ai(registry: Registry, qname: str) -> bool:
+    if registry.is_ai_module(qname):
+        return True
+    if qname.startswith(("langchain.", "langchain_community.")):
+        return registry.langchain_class(qname.rsplit(".", 1)[-1]) is not None or qname.count(".") == 1
+    return False
+
+
+class UrlCheck:
+    def __call__(self, text: str) -> bool:  # pragma: no cover - protocol
+        raise NotImplementedError

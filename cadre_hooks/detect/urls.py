@@ -1,0 +1,67 @@
+"""What a URL or host string tells: which host, whether it is on this machine or the local network,
+and whether it looks like an AI API. Shared by every detector."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+# Paths of the common model-serving APIs (OpenAI protocol, Ollama, TGI, Anthropic).
+AI_PATHS = (
+    "/v1/chat/completions", "/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/messages",
+    "/v1/responses", "/api/generate", "/api/chat", "/api/embeddings", "/api/embed", "/generate_stream",
+    "/v1/audio/transcriptions", "/v1/images/generations", "/v1/rerank",
+)
+
+_HOST_ONLY = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(/\S*)?$", re.IGNORECASE)
+_LOCAL_NAMES = {"localhost", "host.docker.internal", "ip6-localhost"}
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    host: str
+    port: int | None
+    path: str
+    text: str
+
+
+def parse(text: str) -> Url | None:
+    """A URL written in code: `https://host[:port]/path`, `ws://...`, or a bare `host.tld/path`."""
+    candidate = text.strip()
+    if not candidate or any(ch.isspace() for ch in candidate) or len(candidate) > 2048:
+        return None
+    if "://" in candidate:
+        scheme = candidate.split("://", 1)[0].lower()
+        if scheme not in ("http", "https", "ws", "wss", "grpc", "grpcs"):
+            return None
+    elif _HOST_ONLY.match(candidate):
+        candidate = "https://" + candidate
+    else:
+        return None
+    try:
+        parts = urlsplit(candidate)
+        port = parts.port
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    if not host or "{" in host:
+        return None
+    return Url(host=host, port=port, path=parts.path or "/", text=text.strip())
+
+
+def is_local_host(host: str) -> bool:
+    """Loopback or private-network hosts: the data stays on the organisation's machines."""
+    if host in _LOCAL_NAMES or host.endswith((".localhost", ".local", ".internal", ".lan", ".home.arpa")):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private or ip.is_unspecified or ip.is_link_local
+
+
+def has_ai_path(url: Url) -> bool:
+    path = url.path.rstrip("/")
+    return any(path.endswith(p) or (p + "/") in path for p in AI_PATHS)

@@ -1,0 +1,127 @@
+"""The values that flow through the pipeline: files → detections → usages → findings → reports.
+
+Every stage returns new frozen objects; no stage fills in another stage's fields later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+JURISDICTIONS = ("eu", "non-eu", "local", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What a detector saw in one file, before the provider is resolved.
+
+    A detector says *what* it found (an import of a module of provider X, a client whose
+    endpoint evaluates to a URL, a URL called over HTTP, a declared dependency...) and
+    leaves the verdict on who receives the data to the resolver.
+    """
+
+    path: str
+    line: int
+    column: int
+    kind: str  # import, client, endpoint, model, dependency, config
+    evidence: str
+    provider_hint: str | None = None  # provider named by the signature that matched
+    endpoint: str | None = None  # URL or host the code reaches, when known statically
+    endpoint_env: str | None = None  # environment variable the endpoint is read from
+    endpoint_unresolved: bool = False  # the code names an endpoint we cannot evaluate
+    generic: bool = False  # the endpoint decides the provider (OpenAI-protocol client)
+    region: str | None = None  # region argument (region_name=, location=)
+    model: str | None = None  # model id (model loads, LiteLLM strings)
+    statement_line: int = 0  # first line of the enclosing statement (for suppressions)
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """One place where data reaches (or may reach) an AI provider."""
+
+    path: str
+    line: int
+    column: int
+    kind: str
+    provider: str | None
+    jurisdiction: str
+    evidence: str
+    region: str | None = None
+    region_in_eu: bool | None = None
+    host: str | None = None
+    endpoint_env: str | None = None
+    model: str | None = None
+    models: tuple[str, ...] = ()
+    statement_line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An inline `cadre: ignore[CODES] reason` comment."""
+
+    path: str
+    line: int
+    codes: tuple[str, ...]
+    reason: str
+    statement_line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """A model name written in the code (`model="claude-3-5-sonnet-latest"`)."""
+
+    path: str
+    line: int
+    column: int
+    name: str
+    statement_line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A file skipped or scanned by a fallback, and why: nothing is lost silently."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileScan:
+    """Everything one detector learnt from one file."""
+
+    path: str
+    detections: tuple[Detection, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    models: tuple[ModelRef, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    facts: tuple[str, ...] = ()  # file-level facts for repository rules (e.g. "hf-offline")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule verdict on a usage (or on the repository), ready for every reporter."""
+
+    rule: str
+    name: str
+    severity: str  # error, warning
+    path: str
+    line: int
+    column: int
+    provider: str | None
+    message: str
+    commitments: tuple[int, ...]
+    fingerprint: str = ""
+    evidence: str = ""
+    suppressed: bool = False
+    suppression_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of one scan."""
+
+    root: str
+    usages: tuple[Usage, ...]
+    findings: tuple[Finding, ...]
+    notices: tuple[Notice, ...]
+    files_scanned: int = 0
+    extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,270 @@
+"""Look-up tables built from the provider data: module → provider, host → provider, and so on.
+
+Every question a detector or the resolver asks about "is this AI, and whose?" is answered
+here, from data, so that adding a provider is adding one file in `rules/providers/`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Keyword arguments that name the endpoint of an AI client, whatever the SDK.
+DEFAULT_ENDPOINT_ARGS = frozenset(
+    {"base_url", "api_base", "azure_endpoint", "endpoint", "host", "base_path", "endpoint_url", "api_host", "server_url"}
+)
+# Keyword arguments that name a cloud region.
+REGION_ARGS = frozenset({"region_name", "region", "location"})
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """Who receives the data, and which law it answers to."""
+
+    id: str
+    name: str
+    seat: str
+    parent: str
+    jurisdiction: str
+    category: str
+    hosting: str
+    notes: str
+    multi_region: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSpec:
+    """A client class: its provider, and whether its endpoint decides the provider instead."""
+
+    provider: str
+    generic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HostMatch:
+    provider: str
+    region: str | None
+
+
+def _host_pattern(pattern: str) -> re.Pattern[str]:
+    out = []
+    for label in pattern.split("."):
+        if label == "*":
+            out.append(r"(?:[a-z0-9-]+\.)*[a-z0-9-]+")
+        elif "{region}" in label:
+            out.append(re.escape(label).replace(r"\{region\}", "(?P<region>[a-z0-9-]+)"))
+        else:
+            out.append(re.escape(label))
+    return re.compile(r"\.".join(out) + r"\Z")
+
+
+class Registry:
+    """Read-only indexes over the provider, check and region data."""
+
+    def __init__(self, providers: Sequence[Mapping[str, Any]], checks: Sequence[Mapping[str, Any]] = (),
+                 regions: Mapping[str, Any] | None = None) -> None:
+        self.raw_providers = list(providers)
+        self.raw_checks = list(checks)
+        self.providers: dict[str, Provider] = {}
+        self._modules: dict[str, str] = {}
+        self._clients: dict[str, ClientSpec] = {}
+        self._langchain: dict[str, str] = {}
+        self._boto3: dict[str, str] = {}
+        self._pypi: dict[str, str] = {}
+        self._npm: dict[str, str] = {}
+        self._go: dict[str, str] = {}
+        self._maven: dict[str, str] = {}
+        self._env: dict[str, str] = {}
+        self._litellm: dict[str, str] = {}
+        self._ports: dict[int, str] = {}
+        self._hosts: dict[str, str] = {}
+        self._host_patterns: list[tuple[re.Pattern[str], str]] = []
+        self._model_patterns: list[tuple[str, str]] = []
+        self._litellm_bare: list[tuple[str, str]] = []
+        self._loaders: list[tuple[str, str]] = []
+        endpoint_args: set[str] = set(DEFAULT_ENDPOINT_ARGS)
+        for data in providers:
+            pid = str(data["id"])
+            self.providers[pid] = Provider(
+                id=pid, name=data["name"], seat=data["seat"], parent=data.get("parent", ""),
+                jurisdiction=data["jurisdiction"], category=data["category"], hosting=data.get("hosting", ""),
+                notes=data.get("notes", ""), multi_region=bool(data.get("multi_region", False)),
+            )
+            py = data.get("python", {})
+            for mod in py.get("modules", ()):
+                self._modules[mod] = pid
+            for cls in py.get("generic_clients", ()):
+                self._clients[cls] = ClientSpec(pid, True)
+            for cls in py.get("clients", ()):
+                self._clients[cls] = ClientSpec(pid, False)
+            for name in py.get("langchain_classes", ()):
+                self._langchain.setdefault(name, pid)
+            for svc in py.get("boto3_services", ()):
+                self._boto3[svc] = pid
+            for pkg in py.get("packages", ()):
+                self._pypi[_norm_pypi(pkg)] = pid
+            for pat in py.get("model_loaders", ()):
+                self._loaders.append((pat, pid))
+            endpoint_args.update(py.get("endpoint_args", ()))
+            for pkg in data.get("javascript", {}).get("packages", ()):
+                self._npm[pkg] = pid
+            for mod in data.get("go", {}).get("modules", ()):
+                self._go[mod] = pid
+            for pkg in data.get("maven", {}).get("packages", ()):
+                self._maven[pkg] = pid
+            ep = data.get("endpoints", {})
+            for host in ep.get("hosts", ()):
+                if "*" in host or "{" in host:
+                    self._host_patterns.append((_host_pattern(host), pid))
+                else:
+                    self._hosts[host] = pid
+            for var in ep.get("env_vars", ()):
+                self._env[var] = pid
+            for port in ep.get("ports", ()):
+                self._ports[int(port)] = pid
+            models = data.get("models", {})
+            for prefix in models.get("litellm_prefixes", ()):
+                self._litellm[prefix] = pid
+            for pat in models.get("patterns", ()):
+                self._model_patterns.append((pat, pid))
+                if models.get("litellm_bare"):
+                    self._litellm_bare.append((pat, pid))
+        self.endpoint_args = frozenset(endpoint_args)
+        # Patterns with fewer wildcards are more specific: try them first.
+        self._host_patterns.sort(key=lambda item: item[0].pattern.count("(?"))
+        reg = regions or {}
+        self._eu_regions: set[str] = set(reg.get("eu_labels", ()))
+        self._non_eu_europe: set[str] = set()
+        for cloud in ("aws", "gcp", "azure"):
+            self._eu_regions.update(reg.get(cloud, {}).get("eu", ()))
+            self._non_eu_europe.update(reg.get(cloud, {}).get("europe_non_eu", ()))
+
+    # --- Python -------------------------------------------------------------------------
+    def module_provider(self, qualname: str) -> str | None:
+        """Provider of the longest registered module that is a dotted prefix of `qualname`."""
+        parts = qualname.split(".")
+        for end in range(len(parts), 0, -1):
+            pid = self._modules.get(".".join(parts[:end]))
+            if pid:
+                return pid
+        return None
+
+    def is_ai_module(self, qualname: str) -> bool:
+        return self.module_provider(qualname) is not None or self.client(qualname) is not None
+
+    def client(self, qualname: str) -> ClientSpec | None:
+        return self._clients.get(qualname)
+
+    def langchain_class(self, name: str) -> str | None:
+        return self._langchain.get(name)
+
+    def boto3_service(self, name: str) -> str | None:
+        return self._boto3.get(name)
+
+    def model_loader(self, qualname: str) -> str | None:
+        for pattern, pid in self._loaders:
+            if fnmatch.fnmatchcase(qualname, pattern):
+                return pid
+        return None
+
+    # --- manifests ---------------------------------------------------------------------
+    def pypi(self, name: str) -> str | None:
+        return self._pypi.get(_norm_pypi(name))
+
+    def npm(self, name: str) -> str | None:
+        return self._npm.get(name)
+
+    def go_module(self, path: str) -> str | None:
+        for mod, pid in self._go.items():
+            if path == mod or path.startswith(mod + "/"):
+                return pid
+        return None
+
+    def maven(self, coordinate: str) -> str | None:
+        return self._maven.get(coordinate)
+
+    def env_var(self, name: str) -> str | None:
+        return self._env.get(name)
+
+    # --- endpoints ---------------------------------------------------------------------
+    def host(self, host: str) -> HostMatch | None:
+        host = host.lower().rstrip(".")
+        pid = self._hosts.get(host)
+        if pid:
+            return HostMatch(pid, None)
+        for pattern, pid in self._host_patterns:
+            m = pattern.match(host)
+            if m:
+                return HostMatch(pid, m.groupdict().get("region"))
+        return None
+
+    def port_provider(self, port: int) -> str | None:
+        return self._ports.get(port)
+
+    def region_in_eu(self, region: str) -> bool:
+        return region.lower() in self._eu_regions
+
+    # --- models ------------------------------------------------------------------------
+    def litellm(self, model: str) -> str | None:
+        """Provider LiteLLM routes `model` to: by its `prefix/`, or a bare name it knows."""
+        if "/" in model:
+            prefix = model.split("/", 1)[0]
+            if prefix in self._litellm:
+                return self._litellm[prefix]
+        for pattern, pid in self._litellm_bare:
+            if fnmatch.fnmatchcase(model, pattern):
+                return pid
+        return None
+
+    def model_provider(self, model: str) -> str | None:
+        for pattern, pid in self._model_patterns:
+            if fnmatch.fnmatchcase(model, pattern):
+                return pid
+        return None
+
+    # --- prefilter ---------------------------------------------------------------------
+    def prefilter_words(self) -> set[str]:
+        """Words whose presence in a file makes it worth parsing (see `cadre_hooks.prefilter`)."""
+        words: set[str] = set()
+        for mod in list(self._modules) + list(self._clients):
+            parts = mod.split(".")
+            words.add(parts[-1] if len(parts) == 1 or not _is_class(parts[-1]) else parts[-2])
+            words.add(parts[0] if parts[0] not in _GENERIC_TOP else parts[-1])
+        words.update(self._langchain)
+        words.update(self._boto3)
+        words.update(self._pypi_raw_names())
+        words.update(self._npm)
+        words.update(self._env)
+        for host in self._hosts:
+            words.add(host)
+        for pattern, _ in self._host_patterns:
+            words.add(_fixed_suffix(pattern.pattern))
+        words.update(p.split("/")[-1] for p in self._go)
+        words.update(p.split(":")[-1] for p in self._maven)
+        return {w for w in words if len(w) >= 3}
+
+    def _pypi_raw_names(self) -> Iterable[str]:
+        for name in self._pypi:
+            yield name
+            yield name.replace("-", "_")
+
+
+_GENERIC_TOP = {"google", "azure", "llama_index", "langchain", "langchain_community"}
+
+
+def _is_class(name: str) -> bool:
+    return name[:1].isupper()
+
+
+def _fixed_suffix(regex: str) -> str:
+    """The longest literal tail of a compiled host pattern (`openai.azure.com`)."""
+    tail = regex.removesuffix(r"\Z")
+    cut = max(tail.rfind(")"), tail.rfind("]"), tail.rfind("+"), tail.rfind("*"))
+    return tail[cut + 1 :].replace("\\", "").lstrip(".")
+
+
+def _norm_pypi(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()

@@ -1,0 +1,88 @@
+"""Find the rule data shipped with the package and load it, once per process.
+
+Loading ~60 TOML files costs a few tens of milliseconds, too much for every pre-commit call,
+so the parsed data is cached in the user's cache directory, keyed on the names, sizes and
+modification times of the rule files (schema validation happens in the tests, not here).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+from cadre_hooks.registry.index import Registry
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+_CACHE_VERSION = "1"
+
+
+def rules_dir() -> Path:
+    """The `rules/` folder: inside the installed package, or beside it in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if (candidate / "providers").is_dir():
+            return candidate
+    raise FileNotFoundError("cadre-hooks rule data (rules/providers) is missing from the installation")
+
+
+def _toml_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.toml") if p.is_file())
+
+
+def cache_dir() -> Path:
+    """The per-user cache directory (XDG on Linux, honouring CADRE_CACHE_DIR)."""
+    explicit = os.environ.get("CADRE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cadre-hooks"
+
+
+def load_raw(root: Path) -> dict[str, Any]:
+    """Parse the rule data files into plain dicts: providers, checks and regions."""
+    providers = [tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "providers").glob("*.toml"))]
+    checks = [tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "checks").glob("*.toml"))]
+    regions_file = root / "regions.toml"
+    regions = tomllib.loads(regions_file.read_text(encoding="utf-8")) if regions_file.is_file() else {}
+    return {"providers": providers, "checks": checks, "regions": regions}
+
+
+def _cached_raw(root: Path) -> dict[str, Any]:
+    stamp = hashlib.sha256(_CACHE_VERSION.encode())
+    for path in _toml_files(root):
+        st = path.stat()
+        stamp.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    target = cache_dir() / f"registry-{stamp.hexdigest()[:20]}.pickle"
+    try:
+        with target.open("rb") as fh:
+            data: dict[str, Any] = pickle.load(fh)
+            return data
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        pass
+    data = load_raw(root)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only home only costs speed
+    return data
+
+
+@functools.lru_cache(maxsize=4)
+def load_registry(root: Path | None = None) -> Registry:
+    """The registry of the installed rule data (or of `root`), built once per process."""
+    base = root or rules_dir()
+    raw = _cached_raw(base)
+    return Registry(raw["providers"], raw["checks"], raw["regions"])

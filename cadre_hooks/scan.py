@@ -1,0 +1,207 @@
+"""The pipeline, end to end: select files → detect → resolve → policy and rules → findings.
+
+Reading and detection run in worker processes on large scans (every core); small scans, such
+as a pre-commit call on a few files, stay in-process so they start instantly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import stat
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cadre_hooks import findings as rules_engine
+from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
+from cadre_hooks.detect import detector_for
+from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
+from cadre_hooks.prefilter import Prefilter
+from cadre_hooks.registry import Registry, load_registry
+from cadre_hooks.resolve import resolve
+from cadre_hooks.rules import Rule, catalogue
+from cadre_hooks.select import Selection, find_root, select
+
+PARALLEL_THRESHOLD = 48
+BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".whl",
+                   ".so", ".dll", ".dylib", ".exe", ".bin", ".pyc", ".woff", ".woff2", ".ttf", ".otf", ".jar",
+                   ".class", ".mp3", ".mp4", ".webp", ".svgz", ".parquet", ".pt", ".onnx", ".safetensors", ".gguf")
+
+# A repository check receives the scan so far and returns findings (AI_USAGE.md and friends).
+RepositoryCheck = Callable[["ScanContext", Sequence[Usage]], list[Finding]]
+REPOSITORY_CHECKS: list[RepositoryCheck] = []
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    targets: Sequence[str] = ()
+    cwd: Path = field(default_factory=Path.cwd)
+    config_file: Path | None = None
+    cli: dict[str, object] = field(default_factory=dict)  # settings given on the command line
+    honour_suppressions: bool = True
+    repository_checks: bool | None = None  # default: only when the whole repository is scanned
+    jobs: int = 0
+    today: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    root: Path
+    config: Config
+    registry: Registry
+    rules: dict[str, Rule]
+    lang: str
+    selection: Selection
+    options: ScanOptions
+
+
+def load_config(root: Path, options: ScanOptions, registry: Registry, rules: dict[str, Rule]) -> Config:
+    sources = [Source("command line", options.cli)] if options.cli else []
+    sources += project_sources(root, options.config_file)
+    from cadre_hooks import orgpolicy
+
+    sources += orgpolicy.sources(sources, root)
+    return merge(sources, set(registry.providers), set(rules))
+
+
+def language(config: Config, options: ScanOptions) -> str:
+    explicit = options.cli.get("lang") or os.environ.get("CADRE_LANG")
+    if isinstance(explicit, str) and explicit in ("fr", "en"):
+        return explicit
+    if config.lang is not None:
+        return config.lang
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "fr" if locale.lower().startswith("fr") else "en"
+
+
+# --- per-file work (runs in worker processes on large scans) ----------------------------
+_STATE: dict[str, object] = {}
+
+
+def _scan_file(rel: str) -> FileScan:
+    root: Path = _STATE["root"]  # type: ignore[assignment]
+    ctx: DetectContext = _STATE["ctx"]  # type: ignore[assignment]
+    prefilter: Prefilter = _STATE["prefilter"]  # type: ignore[assignment]
+    max_size: int = _STATE["max_size"]  # type: ignore[assignment]
+    detector = detector_for(rel)
+    if detector is None:
+        return FileScan(rel)
+    full = root / rel
+    try:
+        if full.is_symlink():
+            target = full.resolve(strict=True)
+            try:
+                target.relative_to(root.resolve())
+            except ValueError:
+                return FileScan(rel, notices=(Notice(rel, "symlink pointing outside the repository; not followed"),))
+        st = full.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return FileScan(rel)
+        if st.st_size > max_size:
+            return FileScan(rel, notices=(Notice(rel, f"file of {st.st_size} bytes exceeds max_file_size "
+                                                      f"({max_size}); not scanned"),))
+        data = full.read_bytes()
+    except RuntimeError:
+        return FileScan(rel, notices=(Notice(rel, "symlink loop; not followed"),))
+    except OSError as err:
+        return FileScan(rel, notices=(Notice(rel, f"cannot read ({err.strerror or err}); not scanned"),))
+    if b"\0" in data[:8192]:
+        if rel.lower().endswith(BINARY_SUFFIXES):
+            return FileScan(rel)
+        return FileScan(rel, notices=(Notice(rel, "binary file; not scanned"),))
+    if not prefilter.may_hold_ai(data):
+        return FileScan(rel)
+    try:
+        return detector(rel, data, ctx)
+    except (RecursionError, MemoryError) as err:
+        return FileScan(rel, notices=(Notice(rel, f"too complex to analyse ({type(err).__name__}); not scanned"),))
+    except Exception as err:  # a detector bug must not lose the rest of an audit; exit 3 says it happened
+        return FileScan(rel, notices=(Notice(rel, f"internal error: {type(err).__name__}: {err}"),),
+                        facts=("internal-error",))
+
+
+def _init_worker(state: dict[str, object]) -> None:
+    _STATE.update(state)
+
+
+def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
+                 jobs: int) -> list[FileScan]:
+    state = {"root": root, "ctx": ctx, "prefilter": prefilter, "max_size": max_size}
+    candidates = [f for f in files if detector_for(f) is not None]
+    workers = jobs or (os.cpu_count() or 1)
+    if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
+        _init_worker(state)
+        return [_scan_file(f) for f in candidates]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                             initializer=_init_worker, initargs=(state,)) as pool:
+        return list(pool.map(_scan_file, candidates, chunksize=max(1, len(candidates) // (workers * 8))))
+
+
+# --- the whole scan ------------------------------------------------------------------------
+def run(options: ScanOptions) -> tuple[Report, ScanContext]:
+    registry = load_registry()
+    rules = catalogue(registry)
+    root, _ = find_root(options.targets, options.cwd)
+    config = load_config(root, options, registry, rules)
+    lang = language(config, options)
+    selection = select(options.targets, options.cwd, config.exclude)
+    ctx = DetectContext(registry, selection.root, frozenset(config.hosts))
+    prefilter = Prefilter.from_registry(registry, extra=[*config.hosts, *config.endpoints])
+    scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs)
+    scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
+    return build_report(scans, scan_ctx), scan_ctx
+
+
+def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
+    usages: list[Usage] = []
+    pairs: list[tuple[Finding, int]] = []
+    suppressions = [s for scan in scans for s in scan.suppressions]
+    for scan in scans:
+        file_usages = [resolve(d, sc.registry, sc.config.hosts, sc.config.endpoints) for d in scan.detections]
+        if scan.models and file_usages:
+            file_usages = _annotate_models(file_usages, scan, sc.registry)
+            pairs += rules_engine.model_findings(scan.models, sc.registry, sc.rules, sc.config, sc.lang)
+        usages += file_usages
+    pairs += rules_engine.usage_findings(usages, sc.registry, sc.rules, sc.config, sc.lang)
+    pairs += rules_engine.suppression_findings(suppressions, sc.rules, sc.config, sc.lang)
+    run_repo = sc.options.repository_checks
+    if run_repo is None:
+        run_repo = sc.selection.whole_repository
+    if run_repo:
+        for check in REPOSITORY_CHECKS:
+            pairs += [(f, f.line) for f in check(sc, usages)]
+    found = rules_engine.apply_suppressions(pairs, suppressions, sc.options.honour_suppressions)
+    found = rules_engine.fingerprint(found)
+    notices = [n for scan in scans for n in scan.notices] + list(sc.selection.notices)
+    internal = any("internal-error" in scan.facts for scan in scans)
+    usages.sort(key=lambda u: (u.path, u.line, u.column, u.provider or ""))
+    return Report(root=str(sc.root), usages=tuple(usages), findings=tuple(found),
+                  notices=tuple(sorted(set(notices), key=lambda n: (n.path, n.reason))),
+                  files_scanned=len(sc.selection.files), extra={"internal_error": internal})
+
+
+def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:
+    names_by_provider: dict[str | None, list[str]] = {}
+    for ref in scan.models:
+        names_by_provider.setdefault(registry.model_provider(ref.name), []).append(ref.name)
+    out = []
+    for usage in usages:
+        names = names_by_provider.get(usage.provider, [])
+        if usage.model:
+            names = [usage.model, *names]
+        out.append(dataclasses.replace(usage, models=tuple(dict.fromkeys(names))) if names else usage)
+    return out
+
+
+def exit_status(report: Report) -> int:
+    if report.extra.get("internal_error"):
+        return 3
+    return 1 if any(f.severity == "error" and not f.suppressed for f in report.findings) else 0
+
+
+__all__ = ["ConfigError", "REPOSITORY_CHECKS", "ScanContext", "ScanOptions", "exit_status", "run"]

@@ -1,0 +1,171 @@
+"""Which files a scan reads: what git tracks plus untracked files it does not ignore, or a plain
+directory walk without git; never `.git`, installed or vendored code, virtual environments, or
+cadre's own output; symlinks never followed out of the tree or round a loop."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cadre_hooks.model import Notice
+
+EXCLUDED_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", "site-packages", "dist-packages", "__pycache__", ".venv", "venv",
+    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "bower_components", "jspm_packages",
+    "vendor", "_vendor", "third_party", "third-party", ".eggs", ".cadre-cache", ".ipynb_checkpoints",
+})
+OWN_FILES = frozenset({".cadre-baseline.json", "cadre.sarif", "cadre-report.json", "gl-code-quality-report.json"})
+
+
+@dataclass(frozen=True)
+class Selection:
+    root: Path  # paths are relative to it (git top level, or the scanned directory)
+    files: tuple[str, ...]
+    notices: tuple[Notice, ...]
+    git: bool
+    whole_repository: bool
+
+
+def git_toplevel(start: Path) -> Path | None:
+    """The git work tree holding `start`, found by walking up (no subprocess needed)."""
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """gitignore-like globs: `**` spans folders, `*` stays within one, a bare name matches anywhere."""
+    pat = pattern.strip().lstrip("/")
+    anchored = "/" in pattern.strip().rstrip("/")
+    out = []
+    i = 0
+    while i < len(pat):
+        c = pat[i]
+        if pat.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pat.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(c, re.escape(c)))
+        i += 1
+    body = "".join(out).rstrip("/")
+    prefix = "" if anchored else "(?:.*/)?"
+    return re.compile(f"{prefix}{body}(?:/.*)?\\Z")
+
+
+class Excluder:
+    def __init__(self, root: Path, patterns: Sequence[str]) -> None:
+        self.root = root
+        self.patterns = [glob_to_regex(p) for p in patterns]
+        self._dirs: dict[str, bool] = {}
+
+    def _dir_excluded(self, rel_dir: str) -> bool:
+        if rel_dir in self._dirs:
+            return self._dirs[rel_dir]
+        name = rel_dir.rsplit("/", 1)[-1]
+        excluded = name in EXCLUDED_DIRS or (self.root / rel_dir / "pyvenv.cfg").is_file()
+        if not excluded and "/" in rel_dir:
+            excluded = self._dir_excluded(rel_dir.rsplit("/", 1)[0])
+        self._dirs[rel_dir] = excluded
+        return excluded
+
+    def excluded(self, rel: str) -> bool:
+        if rel.rsplit("/", 1)[-1] in OWN_FILES:
+            return True
+        if "/" in rel and self._dir_excluded(rel.rsplit("/", 1)[0]):
+            return True
+        return any(p.match(rel) for p in self.patterns)
+
+
+def _git_files(root: Path) -> list[str] | None:
+    """Tracked plus untracked-but-not-ignored files, through gitpython; None when git is unusable."""
+    try:
+        import git
+
+        repo = git.Repo(root)
+        out = repo.git.ls_files("-z", "--cached", "--others", "--exclude-standard")
+    except Exception:  # gitpython raises many types (no git binary, broken repo); fall back to a walk
+        try:
+            out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
+                                 capture_output=True, text=True, check=True, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
+    return sorted({f for f in out.split("\0") if f})
+
+
+def _walk(root: Path, start: Path, excluder: Excluder) -> Iterable[str]:
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(start, followlinks=False):
+        try:
+            st = os.stat(dirpath)
+            if (st.st_dev, st.st_ino) in seen:
+                dirnames[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
+        except OSError:
+            continue
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        keep = []
+        for d in sorted(dirnames):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if d in EXCLUDED_DIRS or (Path(dirpath) / d / "pyvenv.cfg").is_file() or excluder.excluded(rel + "/x"):
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            yield f"{rel_dir}/{name}" if rel_dir else name
+
+
+def _absolute(targets: Sequence[str], cwd: Path) -> list[Path]:
+    return [Path(os.path.abspath(cwd / t)) for t in (targets or ["."])]
+
+
+def find_root(targets: Sequence[str], cwd: Path) -> tuple[Path, bool]:
+    """The folder paths are reported against: the git top level, else the scanned folder (or cwd)."""
+    paths = _absolute(targets, cwd)
+    anchor = paths[0] if paths[0].is_dir() else paths[0].parent
+    top = git_toplevel(anchor)
+    if top is not None:
+        return top, True
+    return (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path(os.path.abspath(cwd))), False
+
+
+def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = ()) -> Selection:
+    """Resolve command-line targets (default: the current directory) into repository-relative files."""
+    paths = _absolute(targets, cwd)
+    root, in_git = find_root(targets, cwd)
+    top = root if in_git else None
+    excluder = Excluder(root, exclude)
+    notices: list[Notice] = []
+    files: list[str] = []
+    whole = len(paths) == 1 and paths[0].is_dir() and paths[0] == root
+    tracked = _git_files(root) if top is not None and any(p.is_dir() for p in paths) else None
+    for path in paths:
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            notices.append(Notice(str(path), "outside the repository; not scanned"))
+            continue
+        rel = "" if rel == "." else rel
+        if path.is_dir():
+            if tracked is not None:
+                prefix = rel + "/" if rel else ""
+                files.extend(f for f in tracked if f.startswith(prefix))
+            else:
+                files.extend(_walk(root, path, excluder))
+        elif path.exists() or path.is_symlink():
+            files.append(rel)
+        else:
+            notices.append(Notice(rel or str(path), "no such file; not scanned"))
+    kept = sorted({f for f in files if not excluder.excluded(f)})
+    return Selection(root, tuple(kept), tuple(notices), top is not None, whole)
