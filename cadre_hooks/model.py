@@ -52,6 +52,7 @@ class Usage:
     model: str | None = None
     models: tuple[str, ...] = ()
     statement_line: int = 0
+    sdk: str | None = None  # provider of the SDK or signature that revealed the usage, before resolution
 
 
 @dataclass(frozen=True, slots=True)

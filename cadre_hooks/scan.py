@@ -167,6 +167,7 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
             file_usages = _annotate_models(file_usages, scan, sc.registry)
             pairs += rules_engine.model_findings(scan.models, sc.registry, sc.rules, sc.config, sc.lang)
         usages += file_usages
+    usages = drop_repointed_dependencies(usages, sc.selection.whole_repository)
     pairs += rules_engine.usage_findings(usages, sc.registry, sc.rules, sc.config, sc.lang)
     pairs += rules_engine.suppression_findings(suppressions, sc.rules, sc.config, sc.lang)
     run_repo = sc.options.repository_checks
@@ -183,6 +184,18 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
     return Report(root=str(sc.root), usages=tuple(usages), findings=tuple(found),
                   notices=tuple(sorted(set(notices), key=lambda n: (n.path, n.reason))),
                   files_scanned=len(sc.selection.files), extra={"internal_error": internal})
+
+
+def drop_repointed_dependencies(usages: list[Usage], whole_repository: bool) -> list[Usage]:
+    """A declared SDK follows the rule of its import: when every client built from it in the
+    repository names another provider's endpoint, the dependency is not a usage of the SDK's
+    own provider (the openai package used only to reach Mistral is not OpenAI)."""
+    if not whole_repository:
+        return usages
+    direct = {u.provider for u in usages if u.kind not in ("dependency", "config")}
+    repointed = {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
+    return [u for u in usages
+            if not (u.kind == "dependency" and u.provider in repointed and u.provider not in direct)]
 
 
 def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:

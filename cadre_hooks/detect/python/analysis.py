@@ -93,6 +93,8 @@ class PythonAnalyzer(cst.CSTVisitor):
         self.docstrings: set[int] = set()
         self.uses_boto3 = False
         self._function_tables: dict[int, dict[str, list[cst.BaseExpression]]] = {}
+        # Names bound to AI clients (`client = OpenAI(...)`, `self.llm = ChatMistralAI()`) -> provider hint
+        self.ai_names: dict[str, str | None] = {}
 
     # --- helpers ---------------------------------------------------------------------
     def _pos(self, node: cst.CSTNode) -> tuple[int, int]:
@@ -224,6 +226,30 @@ class PythonAnalyzer(cst.CSTVisitor):
         return None
 
     # --- calls -------------------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not isinstance(node.value, cst.Call):
+            return
+        provider = self._ai_call_provider(node.value)
+        if provider is False:
+            return
+        for target in node.targets:
+            name = get_full_name_for_node(target.target)
+            if name:
+                self.ai_names[name] = provider if isinstance(provider, str) else None
+
+    def _ai_call_provider(self, call: cst.Call) -> str | None | bool:
+        """The provider hint when `call` builds an AI client, None when AI of unknown provider, False otherwise."""
+        for qname in self._qnames(call.func):
+            owner = self.owner(qname)
+            if owner is not None:
+                return owner.provider
+            if qname in BOTO3_FACTORIES and call.args:
+                service = call.args[0].value
+                if isinstance(service, cst.SimpleString) and isinstance(service.evaluated_value, str):
+                    found = self.registry.boto3_service(service.evaluated_value)
+                    return found if found else False
+        return False
+
     def visit_Call(self, node: cst.Call) -> None:
         kwargs = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
         positional = [a.value for a in node.args if a.keyword is None and not a.star]
