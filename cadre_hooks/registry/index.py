@@ -133,6 +133,11 @@ class Registry:
                 if models.get("litellm_bare"):
                     self._litellm_bare.append((pat, pid))
         self.endpoint_args = frozenset(endpoint_args)
+        # Every dotted prefix of a registered client or loader (`huggingface_hub` for `huggingface_hub.InferenceClient`).
+        self._prefixes: set[str] = set()
+        for name in [*self._clients, *(pat.split("*")[0].rstrip(".") for pat, _ in self._loaders)]:
+            parts = name.split(".")
+            self._prefixes.update(".".join(parts[:i]) for i in range(1, len(parts)))
         # Patterns with fewer wildcards are more specific: try them first.
         self._host_patterns.sort(key=lambda item: item[0].pattern.count("(?"))
         reg = regions or {}
@@ -153,7 +158,9 @@ class Registry:
         return None
 
     def is_ai_module(self, qualname: str) -> bool:
-        return self.module_provider(qualname) is not None or self.client(qualname) is not None
+        """True when importing `qualname` may give access to an AI client (worth a full analysis)."""
+        return (self.module_provider(qualname) is not None or self.client(qualname) is not None
+                or qualname in self._prefixes)
 
     def client(self, qualname: str) -> ClientSpec | None:
         return self._clients.get(qualname)
