@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cadre_hooks import charter
 from cadre_hooks import findings as rules_engine
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
@@ -169,6 +170,7 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
         usages += file_usages
     usages = drop_repointed_dependencies(usages, sc.selection.whole_repository)
     pairs += rules_engine.usage_findings(usages, sc.registry, sc.rules, sc.config, sc.lang)
+    pairs += charter.findings(sc, scans, usages)
     pairs += rules_engine.suppression_findings(suppressions, sc.rules, sc.config, sc.lang)
     run_repo = sc.options.repository_checks
     if run_repo is None:

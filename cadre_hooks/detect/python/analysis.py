@@ -184,7 +184,7 @@ class PythonAnalyzer(cst.CSTVisitor):
             name = get_full_name_for_node(alias.name) or ""
             if name in ("boto3", "aioboto3") or name.startswith("boto3."):
                 self.uses_boto3 = True
-            self._import(alias, [name], self._code(node))
+            self._import(node, [name], self._code(node))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None:
@@ -205,8 +205,8 @@ class PythonAnalyzer(cst.CSTVisitor):
                 continue
             key = module_owner.provider if module_owner else owner.provider
             by_provider.setdefault(key, (alias, []))[1].append(qname)
-        for _, (first, names) in by_provider.items():
-            self._import(first, names, evidence)
+        for _, (_, names) in by_provider.items():
+            self._import(node, names, evidence)
 
     def _import(self, node: cst.CSTNode, qnames: list[str], evidence: str, always: bool = False) -> None:
         owners = [(q, o) for q in qnames if (o := self.owner(q)) is not None]

@@ -1,0 +1,219 @@
+"""Where a project tells the Hugging Face libraries not to reach huggingface.co: the environment
+variables `HF_HUB_OFFLINE`, `TRANSFORMERS_OFFLINE` (no download at all) and `HF_ENDPOINT` (a
+mirror), set in a Python file, a `.env*` file, a Dockerfile or a compose file.
+
+Each reader returns `(variable, value)` pairs; `value` is None when it is set from something
+that cannot be read statically (a deliberate setting all the same). Readers never raise on bad
+input: an unreadable file simply sets nothing, and the download is reported.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+HUB_VARS = frozenset({"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_ENDPOINT"})
+_ENVIRON = ("os.environ", "environ")
+_TRUE = frozenset({"1", "ON", "YES", "TRUE"})  # huggingface_hub's own reading of a boolean variable
+_INTERPOLATION = re.compile(r"\$\{(?P<name>\w+)(?::?-(?P<default>[^}]*))?\}")
+
+Setting = tuple[str, str | None]
+
+
+def disables_hub(settings: Iterable[Setting]) -> bool:
+    """True when the settings keep the libraries off huggingface.co (offline, or a mirror)."""
+    for name, value in settings:
+        if name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+            if value is None or value.strip().upper() in _TRUE:
+                return True
+        elif name == "HF_ENDPOINT":
+            if value is None or (value.strip() and "huggingface.co" not in value):
+                return True
+    return False
+
+
+# --- Python -------------------------------------------------------------------------------
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _text(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def python_settings(tree: ast.AST) -> list[Setting]:
+    """`os.environ["X"] = v`, `os.environ.setdefault("X", v)`, `os.environ.update(...)`, `os.putenv("X", v)`."""
+    found: list[Setting] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and _dotted(target.value) in _ENVIRON:
+                    key = _text(target.slice)  # type: ignore[arg-type]
+                    if key in HUB_VARS:
+                        found.append((key, _text(node.value)))
+        elif isinstance(node, ast.Call):
+            func = _dotted(node.func)
+            if func in ("os.environ.setdefault", "environ.setdefault", "os.putenv", "putenv") and len(node.args) >= 2:
+                key = _text(node.args[0])
+                if key in HUB_VARS:
+                    found.append((key, _text(node.args[1])))
+            elif func in ("os.environ.update", "environ.update"):
+                for kw in node.keywords:
+                    if kw.arg in HUB_VARS:
+                        found.append((kw.arg, _text(kw.value)))
+                for arg in node.args:
+                    if isinstance(arg, ast.Dict):
+                        for k, v in zip(arg.keys, arg.values):
+                            key = _text(k)
+                            if key in HUB_VARS:
+                                found.append((key, _text(v)))
+    return found
+
+
+def local_only_calls(tree: ast.AST) -> set[tuple[int, int]]:
+    """(line, byte column) of the calls that pass `local_files_only=True`."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg == "local_files_only" and isinstance(kw.value, ast.Constant) and kw.value.value is True:
+                    out.add((node.lineno, node.col_offset))
+    return out
+
+
+# --- dotenv files ---------------------------------------------------------------------------
+def dotenv_settings(text: str) -> list[Setting]:
+    """`KEY=value` lines, with an optional `export`, quotes and trailing comments."""
+    found: list[Setting] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        if line.startswith("export "):
+            line = line[len("export "):].lstrip()
+        key, _, value = line.partition("=")
+        key = key.strip()
+        if key not in HUB_VARS:
+            continue
+        found.append((key, _unquote(value.strip())))
+    return found
+
+
+def _unquote(value: str) -> str:
+    if value[:1] in ("'", '"'):
+        end = value.find(value[0], 1)
+        return value[1:end] if end > 0 else value[1:]
+    return value.split(" #", 1)[0].strip()
+
+
+# --- Dockerfiles ----------------------------------------------------------------------------
+def _instructions(text: str) -> Iterator[str]:
+    """Logical lines of a Dockerfile: continuations joined, comments and blank lines dropped."""
+    escape = "`" if re.match(r"#\s*escape\s*=\s*`", text) else "\\"
+    current = ""
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if stripped.startswith("#") and not current:
+            continue
+        if stripped.startswith("#"):
+            continue  # a comment inside a continued instruction is skipped
+        if stripped.endswith(escape):
+            current += stripped[:-1] + " "
+            continue
+        current += stripped
+        if current:
+            yield current
+        current = ""
+    if current:
+        yield current
+
+
+def dockerfile_settings(text: str) -> list[Setting]:
+    """`ENV KEY=value ...` and the legacy `ENV KEY value` form."""
+    found: list[Setting] = []
+    for line in _instructions(text):
+        word, _, rest = line.partition(" ")
+        if word.upper() != "ENV" or not rest.strip():
+            continue
+        try:
+            tokens = shlex.split(rest, posix=True)
+        except ValueError:
+            continue
+        if not tokens:
+            continue
+        if "=" in tokens[0]:
+            pairs = [t.partition("=") for t in tokens]
+            found.extend((k, _expand(v)) for k, _, v in pairs if k in HUB_VARS)
+        elif tokens[0] in HUB_VARS:
+            found.append((tokens[0], _expand(" ".join(tokens[1:]))))
+    return found
+
+
+def _expand(value: str) -> str | None:
+    """`${X:-default}` stands for its default; another `$X` cannot be read (None)."""
+    m = _INTERPOLATION.fullmatch(value.strip())
+    if m:
+        return m.group("default")
+    return None if value.startswith("$") else value
+
+
+# --- compose files --------------------------------------------------------------------------
+def compose_settings(text: str, folder: Path) -> list[Setting]:
+    """`environment:` (list or mapping) and `env_file:` of every service."""
+    import yaml  # only projects that download models from the hub pay for it
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    services = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(services, dict):
+        return []
+    found: list[Setting] = []
+    for service in services.values():
+        if not isinstance(service, dict):
+            continue
+        found += _compose_environment(service.get("environment"))
+        env_files: Any = service.get("env_file")
+        for entry in env_files if isinstance(env_files, list) else [env_files]:
+            name = entry.get("path") if isinstance(entry, dict) else entry
+            if isinstance(name, str):
+                try:
+                    found += dotenv_settings((folder / name).read_text(encoding="utf-8", errors="replace"))
+                except OSError:
+                    continue
+    return found
+
+
+def _compose_environment(environment: Any) -> list[Setting]:
+    found: list[Setting] = []
+    if isinstance(environment, dict):
+        for key, value in environment.items():
+            if key in HUB_VARS and value is not None:
+                found.append((key, _expand(str(value).lower() if isinstance(value, bool) else str(value))))
+    elif isinstance(environment, list):
+        for item in environment:
+            if isinstance(item, str) and "=" in item:
+                key, _, value = item.partition("=")
+                if key.strip() in HUB_VARS:
+                    found.append((key.strip(), _expand(value.strip())))
+    return found
+
+
+def is_dockerfile(name: str) -> bool:
+    lower = name.lower()
+    return lower in ("dockerfile", "containerfile") or lower.startswith(("dockerfile.", "containerfile.")) \
+        or lower.endswith((".dockerfile", ".containerfile"))
+
+
+def is_compose_file(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith((".yml", ".yaml")) and lower.startswith(("docker-compose", "compose"))

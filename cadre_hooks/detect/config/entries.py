@@ -1,0 +1,110 @@
+"""The one rule every configuration format shares: when a key/value pair is an AI usage.
+
+- a value holding an AI endpoint URL is a usage of whoever serves that URL (the resolver's host
+  look-up decides, so the detection is `generic`); a URL decides over the key's name;
+- a key named like a provider's environment variable (OPENAI_API_KEY, MISTRAL_API_KEY) is a usage
+  of that provider, even with an empty or placeholder value; a URL given to such a key decides
+  (OPENAI_BASE_URL=http://localhost:8000/v1 is a self-hosted server, not OpenAI);
+- a value that reads such a variable (`${MISTRAL_API_KEY}`, LiteLLM's `os.environ/MISTRAL_API_KEY`).
+
+Generic key names (`api_key`, `url`) never count, nor non-AI URLs (`http://localhost:5432`). The
+evidence never repeats a value: a `.env` file may hold a real secret, and reports are shared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cadre_hooks.detect import urls
+from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.model import Detection
+
+URL_IN_TEXT = re.compile(r"(?:https?|wss?|grpcs?)://[^\s\"'<>`,;()\[\]{}|\\]+", re.IGNORECASE)
+ENV_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)|os\.environ/([A-Za-z_][A-Za-z0-9_]*)")
+ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.DOTALL)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_USERINFO = re.compile(r"//[^/@\s]*@")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A key and/or value read by a parser, with where each starts (1-based)."""
+
+    key: str | None
+    value: str | None
+    line: int
+    column: int
+    value_line: int = 0
+    value_column: int = 0
+
+
+def key_provider(ctx: DetectContext, key: str | None) -> str | None:
+    """The provider whose environment variable `key` names (`openai_api_key` as well)."""
+    if not key or not _IDENTIFIER.match(key):
+        return None
+    return ctx.registry.env_var(key) or (ctx.registry.env_var(key.upper()) if "_" in key else None)
+
+
+def _url_candidates(value: str) -> Iterable[tuple[str, int]]:
+    whole = value.strip()
+    if whole and urls.parse(whole) is not None:
+        yield whole, value.index(whole)
+        return
+    for match in URL_IN_TEXT.finditer(value):
+        yield match.group(0).rstrip(".:"), match.start()
+
+
+def _at(entry: Entry, offset: int) -> tuple[int, int]:
+    """File position of character `offset` of the value (values may span lines)."""
+    assert entry.value is not None
+    line = entry.value_line or entry.line
+    column = entry.value_column or entry.column
+    before = entry.value[:offset]
+    if "\n" in before:
+        return line + before.count("\n"), offset - before.rfind("\n")
+    return line, column + offset
+
+
+def safe_url(url: str) -> str:
+    """The URL without any `user:password@` part, for evidence."""
+    return _USERINFO.sub("//", url)
+
+
+def decide(ctx: DetectContext, path: str, entry: Entry) -> Detection | None:
+    key_pid = key_provider(ctx, entry.key)
+    label = entry.key or "value"
+    if entry.value:
+        for url, offset in _url_candidates(entry.value):
+            if ctx.is_ai_url(url) or (key_pid is not None and urls.parse(url) is not None):
+                line, column = _at(entry, offset)
+                return Detection(path, line, column, "config", f"{label}: {safe_url(url)}", provider_hint=key_pid,
+                                 endpoint=url, generic=True, statement_line=line)
+    if key_pid is not None:
+        return Detection(path, entry.line, entry.column, "config", f"{entry.key} (provider key)",
+                         provider_hint=key_pid, statement_line=entry.line)
+    if entry.value and ("$" in entry.value or "os.environ/" in entry.value):
+        for match in ENV_REFERENCE.finditer(entry.value):
+            name = match.group(1) or match.group(2)
+            pid = key_provider(ctx, name)
+            if pid is not None:
+                line, column = _at(entry, match.start())
+                return Detection(path, line, column, "config", f"{label} reads {name}", provider_hint=pid,
+                                 statement_line=line)
+    return None
+
+
+def assignment(text: str) -> tuple[str, str] | None:
+    """`KEY=value` written as one string (docker-compose `environment:` lists, Kubernetes args)."""
+    match = ASSIGNMENT.match(text.strip())
+    return (match.group(1), match.group(2)) if match else None
+
+
+def unique(detections: Iterable[Detection | None]) -> tuple[Detection, ...]:
+    """Drop repeats (a YAML alias visited twice, one pair reached by two paths)."""
+    seen: dict[tuple[int, str | None, str | None, str], Detection] = {}
+    for det in detections:
+        if det is not None:
+            seen.setdefault((det.line, det.provider_hint, det.endpoint, det.kind), det)
+    return tuple(sorted(seen.values(), key=lambda d: (d.line, d.column)))
