@@ -56,6 +56,11 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-suppress", action="store_true", help="show findings as if no suppression existed")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: every core)")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE "
+                                                           "(written by `cadre baseline`)")
+    parser.add_argument("--diff-base", metavar="REF", help="report only findings on lines changed since the merge "
+                                                           "base of REF and HEAD (plus untracked files)")
+    parser.add_argument("--staged", action="store_true", help="report only findings on lines staged for commit")
     add_common(parser)
 
 

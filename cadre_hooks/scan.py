@@ -10,7 +10,7 @@ import dataclasses
 import multiprocessing
 import os
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,17 +130,21 @@ def _init_worker(state: dict[str, object]) -> None:
 
 
 def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
-                 jobs: int) -> list[FileScan]:
+                 jobs: int, track: Callable[[Iterable[FileScan], int], Iterable[FileScan]] | None = None
+                 ) -> list[FileScan]:
+    """`track(results, total)` may wrap the results as they arrive (progress display)."""
     state = {"root": root, "ctx": ctx, "prefilter": prefilter, "max_size": max_size}
     candidates = [f for f in files if detector_for(f) is not None]
     workers = jobs or (os.cpu_count() or 1)
     if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
         _init_worker(state)
-        return [_scan_file(f) for f in candidates]
+        results: Iterable[FileScan] = map(_scan_file, candidates)
+        return list(track(results, len(candidates)) if track else results)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                              initializer=_init_worker, initargs=(state,)) as pool:
-        return list(pool.map(_scan_file, candidates, chunksize=max(1, len(candidates) // (workers * 8))))
+        results = pool.map(_scan_file, candidates, chunksize=max(1, len(candidates) // (workers * 8)))
+        return list(track(results, len(candidates)) if track else results)
 
 
 # --- the whole scan ------------------------------------------------------------------------
@@ -153,7 +157,9 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
     selection = select(options.targets, options.cwd, config.exclude)
     ctx = DetectContext(registry, selection.root, frozenset(config.hosts))
     prefilter = Prefilter.from_registry(registry, extra=[*config.hosts, *config.endpoints])
-    scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs)
+    from cadre_hooks.progress import track
+
+    scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track)
     scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
     return build_report(scans, scan_ctx), scan_ctx
 
@@ -185,7 +191,8 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
     usages.sort(key=lambda u: (u.path, u.line, u.column, u.provider or ""))
     return Report(root=str(sc.root), usages=tuple(usages), findings=tuple(found),
                   notices=tuple(sorted(set(notices), key=lambda n: (n.path, n.reason))),
-                  files_scanned=len(sc.selection.files), extra={"internal_error": internal})
+                  files_scanned=len(sc.selection.files),
+                  extra={"internal_error": internal, "suppressions": tuple(suppressions)})
 
 
 def drop_repointed_dependencies(usages: list[Usage], whole_repository: bool) -> list[Usage]:

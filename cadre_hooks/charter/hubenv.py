@@ -56,7 +56,7 @@ def python_settings(tree: ast.AST) -> list[Setting]:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and _dotted(target.value) in _ENVIRON:
-                    key = _text(target.slice)  # type: ignore[arg-type]
+                    key = _text(target.slice)
                     if key in HUB_VARS:
                         found.append((key, _text(node.value)))
         elif isinstance(node, ast.Call):

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from cadre_hooks import baseline, diff
 from cadre_hooks.cli import EXIT_CLEAN, UsageError, add_scan_arguments, command
 from cadre_hooks.report import formats, reporter
 from cadre_hooks.scan import ScanOptions, exit_status, run
@@ -51,7 +52,16 @@ def scan(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not os.path.lexists(path):
             raise UsageError(f"no such file or folder: {path}")
+    changed = diff.from_args(args, Path(os.getcwd()))  # before the scan: a missing base fails at once
+    known = baseline.from_args(args)
     report, ctx = run(options_from(args))
+    full = report.findings
+    if changed is not None:
+        report = diff.restrict(report, changed)
+    if known is not None:
+        report = known.apply(report, full, None if ctx.selection.whole_repository else set(ctx.selection.files))
     write_outputs(args, report, ctx.lang)
+    if known is not None and "text" in (args.formats or ["text"]):
+        baseline.print_summary(report, ctx.lang)
     status = exit_status(report)
     return EXIT_CLEAN if args.exit_zero and status == 1 else status

@@ -35,6 +35,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "warnings": sum(1 for f in report.findings if f.severity == "warning" and not f.suppressed),
             "suppressed": sum(1 for f in report.findings if f.suppressed),
         },
+        **{key: report.extra[key] for key in ("baseline", "diff") if key in report.extra},  # narrowed scans
     }
 
 

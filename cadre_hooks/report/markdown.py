@@ -38,7 +38,8 @@ LABELS: dict[str, dict[str, str]] = {
         "clean": "Aucun problème à corriger.",
         "counts": "**{errors} erreur(s)**, {warnings} avertissement(s), {suppressed} exception(s) justifiée(s) · "
                   "{usages} usage(s) d'IA dans {files} fichier(s)",
-        "baseline": "Référence : {known} problème(s) connu(s) masqué(s), {new} nouveau(x), {stale} entrée(s) périmée(s).",
+        "baseline": "Référence : {known} problème(s) connu(s) masqué(s), {new} nouveau(x), "
+                    "{stale} entrée(s) périmée(s).",
         "by_rule": "Problèmes par règle", "by_provider": "Problèmes par fournisseur", "findings": "Problèmes",
         "usages": "Usages d'IA par fournisseur", "jurisdictions": "Usages d'IA par juridiction",
         "rule": "Règle", "count": "Problèmes", "provider": "Fournisseur", "errors": "Erreurs",

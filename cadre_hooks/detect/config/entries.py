@@ -22,7 +22,8 @@ from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import Detection
 
 URL_IN_TEXT = re.compile(r"(?:https?|wss?|grpcs?)://[^\s\"'<>`,;()\[\]{}|\\]+", re.IGNORECASE)
-ENV_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)|os\.environ/([A-Za-z_][A-Za-z0-9_]*)")
+# `${NAME}`, `$NAME`, LiteLLM's `os.environ/NAME`, GitHub Actions' `${{ secrets.NAME }}`.
+ENV_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)|(?:os\.environ/|\b(?:secrets|env|vars)\.)([A-Za-z_][A-Za-z0-9_]*)")
 ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.DOTALL)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _USERINFO = re.compile(r"//[^/@\s]*@")
@@ -77,14 +78,14 @@ def decide(ctx: DetectContext, path: str, entry: Entry) -> Detection | None:
     label = entry.key or "value"
     if entry.value:
         for url, offset in _url_candidates(entry.value):
-            if ctx.is_ai_url(url) or (key_pid is not None and urls.parse(url) is not None):
+            if ctx.is_ai_url(url) or (key_pid is not None and "://" in url and urls.parse(url) is not None):
                 line, column = _at(entry, offset)
                 return Detection(path, line, column, "config", f"{label}: {safe_url(url)}", provider_hint=key_pid,
                                  endpoint=url, generic=True, statement_line=line)
     if key_pid is not None:
         return Detection(path, entry.line, entry.column, "config", f"{entry.key} (provider key)",
                          provider_hint=key_pid, statement_line=entry.line)
-    if entry.value and ("$" in entry.value or "os.environ/" in entry.value):
+    if entry.value and ("$" in entry.value or "." in entry.value or "/" in entry.value):
         for match in ENV_REFERENCE.finditer(entry.value):
             name = match.group(1) or match.group(2)
             pid = key_provider(ctx, name)
@@ -102,9 +103,9 @@ def assignment(text: str) -> tuple[str, str] | None:
 
 
 def unique(detections: Iterable[Detection | None]) -> tuple[Detection, ...]:
-    """Drop repeats (a YAML alias visited twice, one pair reached by two paths)."""
-    seen: dict[tuple[int, str | None, str | None, str], Detection] = {}
+    """Drop repeats (a YAML alias visited twice, one pair reached by two paths); the first wins."""
+    seen: dict[tuple[int, str, str | None], Detection] = {}
     for det in detections:
         if det is not None:
-            seen.setdefault((det.line, det.provider_hint, det.endpoint, det.kind), det)
+            seen.setdefault((det.line, det.kind, det.endpoint or det.provider_hint), det)
     return tuple(sorted(seen.values(), key=lambda d: (d.line, d.column)))

@@ -102,7 +102,7 @@ class PythonAnalyzer(cst.CSTVisitor):
         return pos.line, pos.column + 1
 
     def _qnames(self, node: cst.CSTNode) -> list[str]:
-        names: set[QualifiedName] = self.get_metadata(QualifiedNameProvider, node, set())
+        names: set[QualifiedName] = self.get_metadata(QualifiedNameProvider, node, set())  # type: ignore[arg-type]
         return sorted(q.name for q in names
                       if q.source in (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN))
 
@@ -401,7 +401,7 @@ class PythonAnalyzer(cst.CSTVisitor):
 
     # --- hard-coded endpoints --------------------------------------------------------------
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if "." in node.value:
+        if "." in node.value or "//" in node.value:
             line, column = self._pos(node)
             self.strings.append((node, line, column))
 

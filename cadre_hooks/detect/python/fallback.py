@@ -7,6 +7,7 @@ quoted URLs, outside comments. The file gets a notice saying it was scanned this
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cadre_hooks.model import Detection
 from cadre_hooks.registry import Registry
@@ -16,7 +17,7 @@ _FROM = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\(?\s*([\w\s,]+)")
 _URL = re.compile(r"""["']((?:https?|wss?)://[^"'\s]+)["']""")
 
 
-def scan(path: str, text: str, registry: Registry, is_ai_url: "callable[[str], bool]") -> list[Detection]:  # type: ignore[valid-type]
+def scan(path: str, text: str, registry: Registry, is_ai_url: Callable[[str], bool]) -> list[Detection]:
     found: list[Detection] = []
     in_doc = False
     for number, raw in enumerate(text.splitlines(), start=1):

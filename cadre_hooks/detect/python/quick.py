@@ -5,6 +5,7 @@ library, import dynamically or hold an AI URL? Most files that merely mention a 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from cadre_hooks.registry import Registry
 
@@ -12,7 +13,7 @@ _TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "reques
                             "http", "websockets", "websocket"})
 
 
-def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: "UrlCheck") -> bool:
+def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[str], bool]) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -27,7 +28,7 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: "UrlCheck") 
                 return True
         elif isinstance(node, ast.Name) and node.id == "__import__":
             return True
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value:
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and ("." in node.value or "//" in node.value):
             if is_ai_url(node.value):
                 return True
     return False
@@ -39,8 +40,3 @@ def _ai(registry: Registry, qname: str) -> bool:
     if qname.startswith(("langchain.", "langchain_community.")):
         return registry.langchain_class(qname.rsplit(".", 1)[-1]) is not None or qname.count(".") == 1
     return False
-
-
-class UrlCheck:
-    def __call__(self, text: str) -> bool:  # pragma: no cover - protocol
-        raise NotImplementedError

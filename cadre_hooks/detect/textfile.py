@@ -1,0 +1,43 @@
+"""Reading a manifest or configuration file as text, and turning character offsets into lines.
+
+These formats are UTF-8 by specification (TOML, JSON, YAML 1.2); a file that is not is still read
+(as latin-1, where every byte is a character) so that nothing is skipped, with a notice.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from cadre_hooks.model import Notice
+
+
+def decode(path: str, data: bytes) -> tuple[str, tuple[Notice, ...]]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), (Notice(path, "not valid UTF-8; read as latin-1"),)
+    return text.removeprefix("\ufeff"), ()
+
+
+class Lines:
+    """Line and column (1-based) of a character offset in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        index = text.find("\n")
+        while index >= 0:
+            self.starts.append(index + 1)
+            index = text.find("\n", index + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def offset(self, line: int, column: int = 1) -> int:
+        """The character offset of a 1-based line and column (clamped to the text)."""
+        if line < 1:
+            return 0
+        if line > len(self.starts):
+            return len(self.text)
+        return self.starts[line - 1] + column - 1
