@@ -16,10 +16,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from cadre_hooks.cli import UsageError
 from cadre_hooks.model import Report
@@ -37,7 +38,8 @@ def missing_history(ref: str) -> UsageError:
 class ChangedLines:
     lines: Mapping[str, frozenset[int]]  # repository-relative path -> changed lines (new side)
     whole: frozenset[str]  # untracked files: every line is new
-    label: str  # what the scan was compared with, for reports
+    base: str | None  # the REF of --diff-base; None for --staged
+    merge_base: str | None = None
 
     def covers(self, path: str, line: int) -> bool:
         if path in self.whole:
@@ -127,8 +129,11 @@ def since(start: Path, ref: str) -> ChangedLines:
         raise UsageError(f"--diff-base expects a git revision, not an option: {ref}")
     repo = _repo(start)
     base = _rev(repo, ref)
-    if base is None:
+    if base is None and _shallow(repo):
         raise missing_history(ref)
+    if base is None:
+        raise UsageError(f"base commit {ref} is not in this clone: check its name, or fetch it "
+                         f"(git fetch origin <branch>)")
     if _rev(repo, "HEAD") is None:
         raise UsageError("--diff-base needs at least one commit on the current branch")
     try:
@@ -145,7 +150,7 @@ def since(start: Path, ref: str) -> ChangedLines:
     except git.exc.GitCommandError as err:
         raise UsageError(f"git diff against {ref} failed: {str(err.stderr).strip() or err}") from None
     whole = frozenset(p for p in str(untracked).split("\0") if p)
-    return ChangedLines(parse_unified(raw), whole, f"{ref} (merge base {merge_base[:12]})")
+    return ChangedLines(parse_unified(raw), whole, ref, merge_base)
 
 
 def staged(start: Path) -> ChangedLines:
@@ -157,7 +162,7 @@ def staged(start: Path) -> ChangedLines:
         raw = repo.git.diff("--cached", *DIFF_OPTIONS, stdout_as_string=False)
     except git.exc.GitCommandError as err:
         raise UsageError(f"git diff --cached failed: {str(err.stderr).strip() or err}") from None
-    return ChangedLines(parse_unified(raw), frozenset(), "staged changes")
+    return ChangedLines(parse_unified(raw), frozenset(), None)
 
 
 def from_args(args: argparse.Namespace, cwd: Path) -> ChangedLines | None:
@@ -174,10 +179,28 @@ def from_args(args: argparse.Namespace, cwd: Path) -> ChangedLines | None:
     return since(start, ref) if ref else staged(start)
 
 
+def print_summary(report: Report, lang: str, stream: TextIO | None = None) -> None:
+    """Say on stderr (text mode) that the findings were narrowed, so a short list is not misread."""
+    info = report.extra.get("diff")
+    if not isinstance(info, dict):
+        return
+    out = stream or sys.stderr
+    base, merge_base, outside = info.get("base"), str(info.get("merge_base") or "")[:12], info["findings_outside"]
+    if lang == "fr":
+        where = f"depuis {base} (base de fusion {merge_base})" if base else "indexées (staged)"
+        out.write(f"cadre : seuls les problèmes des lignes modifiées {where} sont affichés "
+                  f"({outside} autre(s) non affiché(s))\n")
+    else:
+        where = f"since {base} (merge base {merge_base})" if base else "in the index (staged)"
+        out.write(f"cadre: only findings on lines changed {where} are shown ({outside} other(s) not shown)\n")
+
+
 def restrict(report: Report, changed: ChangedLines) -> Report:
     """Keep the findings on changed lines; the usage inventory stays whole."""
     kept = tuple(f for f in report.findings if changed.covers(f.path, f.line))
     files = sorted(set(changed.lines) | changed.whole)
-    extra = {**report.extra, "diff": {"base": changed.label, "changed_files": len(files),
+    extra = {**report.extra, "diff": {"mode": "staged" if changed.base is None else "diff-base",
+                                      "base": changed.base, "merge_base": changed.merge_base,
+                                      "changed_files": len(files),
                                       "findings_outside": len(report.findings) - len(kept)}}
     return dataclasses.replace(report, findings=kept, extra=extra)

@@ -61,7 +61,8 @@ def scan(args: argparse.Namespace) -> int:
     if known is not None:
         report = known.apply(report, full, None if ctx.selection.whole_repository else set(ctx.selection.files))
     write_outputs(args, report, ctx.lang)
-    if known is not None and "text" in (args.formats or ["text"]):
+    if "text" in (args.formats or ["text"]):
+        diff.print_summary(report, ctx.lang)
         baseline.print_summary(report, ctx.lang)
     status = exit_status(report)
     return EXIT_CLEAN if args.exit_zero and status == 1 else status

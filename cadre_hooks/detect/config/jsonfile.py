@@ -1,0 +1,123 @@
+"""JSON configuration files, parsed with the json module (objects kept as ordered pairs); the line
+of each key or value that matters is then found in the text, searching forward in document
+order so that a repeated key maps to its own occurrence.
+
+Reports cadre wrote itself (a top-level `"tool": {"name": "cadre-hooks"}`, or SARIF) name
+providers because they describe findings: they are skipped. Lock files never reach here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from cadre_hooks.detect.config import linescan
+from cadre_hooks.detect.config.entries import Entry, assignment, decide, unique
+from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.detect.suppress import scan_lines
+from cadre_hooks.detect.textfile import Lines, decode
+from cadre_hooks.model import Detection, FileScan, Notice
+
+
+class JsonObject(list[tuple[str, Any]]):
+    """A JSON object as its (key, value) pairs, in document order, duplicates kept."""
+
+    def get(self, key: str) -> Any:
+        return next((v for k, v in self if k == key), None)
+
+
+def parse(text: str) -> Any:
+    return json.loads(text, object_pairs_hook=JsonObject)
+
+
+def written_by_cadre(document: Any) -> bool:
+    if not isinstance(document, JsonObject):
+        return False
+    tool = document.get("tool")
+    schema = document.get("$schema")
+    return (isinstance(tool, JsonObject) and tool.get("name") == "cadre-hooks") or (
+        isinstance(schema, str) and "sarif" in schema.lower())
+
+
+class Finder:
+    """Offsets of JSON keys and string values in the text, searched forward from a cursor."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = Lines(text)
+        self.cursor = 0
+
+    def find(self, value: str, key: bool) -> tuple[int, int] | None:
+        for ascii_only in (False, True):
+            needle = json.dumps(value, ensure_ascii=ascii_only)
+            start = self.cursor
+            while True:
+                pos = self.text.find(needle, start)
+                if pos < 0:
+                    break
+                after = self.text[pos + len(needle):pos + len(needle) + 64].lstrip()
+                if not key or after.startswith(":"):
+                    self.cursor = pos + len(needle)
+                    line, column = self.lines.position(pos + 1)
+                    return line, column
+                start = pos + 1
+        return None
+
+
+def strings(document: Any, skip: Callable[[tuple[str, ...]], bool]) -> Iterator[tuple[str | None, str]]:
+    """(key or None for an array item, string value), in document order."""
+    stack: list[tuple[tuple[str, ...], Any]] = [((), document)]
+    while stack:
+        path, node = stack.pop()
+        nested: list[tuple[tuple[str, ...], Any]] = []
+        if isinstance(node, JsonObject):
+            for key, value in node:
+                if skip((*path, key)):
+                    continue
+                if isinstance(value, str):
+                    yield key, value
+                elif isinstance(value, list):
+                    nested.append(((*path, key), value))
+        elif isinstance(node, list):
+            for item in node:
+                if isinstance(item, str):
+                    yield None, item
+                elif isinstance(item, list):
+                    nested.append((path, item))
+        stack.extend(reversed(nested))
+
+
+def json_detections(ctx: DetectContext, path: str, document: Any, finder: Finder,
+                    skip: Callable[[tuple[str, ...]], bool] = lambda _: False) -> list[Detection | None]:
+    found: list[Detection | None] = []
+    for key, value in strings(document, skip):
+        if key is None and (pair := assignment(value)) is not None:
+            key_name, value_text = pair
+        else:
+            key_name, value_text = key, value
+        if decide(ctx, path, Entry(key_name, value_text, 1, 1, 1, 1)) is None:
+            continue
+        key_at = finder.find(key, key=True) if key is not None else None
+        value_at = finder.find(value, key=False)
+        line, column = key_at or value_at or (1, 1)
+        value_line, value_column = value_at or (line, column)
+        if key is None and key_name is not None:  # "KEY=value" in an array
+            value_column += len(key_name) + 1
+        found.append(decide(ctx, path, Entry(key_name, value_text, line, column, value_line, value_column)))
+    return found
+
+
+def scan_json(path: str, data: bytes, ctx: DetectContext) -> FileScan:
+    text, notices = decode(path, data)
+    suppressions = scan_lines(path, text)
+    try:
+        document = parse(text)
+    except (json.JSONDecodeError, RecursionError) as err:
+        reason = f"{err.msg} at line {err.lineno}" if isinstance(err, json.JSONDecodeError) else "nested too deep"
+        return FileScan(path, detections=linescan.scan_text(ctx, path, text), suppressions=suppressions,
+                        notices=(*notices, Notice(path, f"not valid JSON ({reason}); scanned line by line")))
+    if written_by_cadre(document):
+        return FileScan(path, notices=notices)
+    detections = unique(json_detections(ctx, path, document, Finder(text)))
+    return FileScan(path, detections=detections, suppressions=suppressions, notices=notices)
