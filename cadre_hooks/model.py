@@ -86,6 +86,24 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteFunction:
+    """A function seen by the web-route analysis (CDR302): a request handler, a function that
+    calls AI, or a link between the two. Callees are `name` in the same file (`Class.method` for
+    methods) or `path.py:name` in another file of the repository."""
+
+    path: str
+    name: str  # "aide", "AskView.post"; empty for a route that exposes a function of another file
+    line: int
+    column: int
+    handler: str = ""  # how it is exposed to web requests ("@app.route('/aide')"); empty when it is not
+    handler_line: int = 0  # where the route is declared for it: its own decorator, else its `def` line
+    ai_line: int = 0  # first AI call in its body (0: none)
+    ai_evidence: str = ""
+    calls: tuple[str, ...] = ()
+    exposes: str = ""  # "path.py:name" of a handler defined in another file (urls.py, add_url_rule)
+
+
+@dataclass(frozen=True, slots=True)
 class FileScan:
     """Everything one detector learnt from one file."""
 
@@ -95,6 +113,7 @@ class FileScan:
     models: tuple[ModelRef, ...] = ()
     notices: tuple[Notice, ...] = ()
     facts: tuple[str, ...] = ()  # file-level facts for repository rules (e.g. "hf-offline")
+    routes: tuple[RouteFunction, ...] = ()  # web handlers and the AI calls they reach (CDR302)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ EXTRA_MARKERS = (
     "from_pretrained", "SentenceTransformer", "CrossEncoder", "litellm", "import_module", "__import__",
     "chat/completions", "/completions", "/embeddings", "/api/generate", "/api/chat", "/api/embed", "/v1/messages",
     ":11434", ":1234", ":4891", "cadre:", "bedrock", "mturk", "sagemaker",
+    "-r ", "--requirement",  # a requirements file that only includes another one (detect/requirements.py)
 )
 
 

@@ -26,6 +26,7 @@ from cadre_hooks.registry import Registry, load_registry
 from cadre_hooks.resolve import resolve
 from cadre_hooks.rules import Rule, catalogue
 from cadre_hooks.select import Selection, find_root, select
+from cadre_hooks.transparency import check_ai_usage
 
 PARALLEL_THRESHOLD = 48
 BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".whl",
@@ -35,6 +36,7 @@ BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz
 # A repository check receives the scan so far and returns findings (AI_USAGE.md and friends).
 RepositoryCheck = Callable[["ScanContext", Sequence[Usage]], list[Finding]]
 REPOSITORY_CHECKS: list[RepositoryCheck] = []
+REPOSITORY_CHECKS.append(check_ai_usage)  # AI_USAGE.md: CDR201-CDR205
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,6 @@ if TYPE_CHECKING:
 
 
 def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
-    from cadre_hooks.charter import downloads
+    from cadre_hooks.charter import downloads, public
 
-    return downloads.findings(sc, usages)
+    return downloads.findings(sc, usages) + public.findings(sc, scans, usages)

@@ -43,9 +43,10 @@ def as_dict(suppressions: list[Suppression]) -> dict[str, Any]:
 def render_text(suppressions: list[Suppression], lang: str) -> str:
     fr = lang == "fr"
     lines = []
+    no_reason = "(SANS JUSTIFICATION : sans effet, CDR901)" if fr else "(NO REASON: has no effect, CDR901)"
     for s in suppressions:
         codes = ",".join(s.codes) or "?"
-        reason = s.reason or ("(SANS JUSTIFICATION : sans effet, CDR901)" if fr else "(NO REASON: has no effect, CDR901)")
+        reason = s.reason or no_reason
         lines.append(f"{s.path}:{s.line}: ignore[{codes}] {reason}")
     files = len({s.path for s in suppressions})
     missing = sum(1 for s in suppressions if not s.reason)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cadre_hooks.detect import files
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import FileScan
 
@@ -39,6 +40,8 @@ def register(matches: Callable[[str], bool], detector: Detector) -> None:
 
 def detector_for(path: str) -> Detector | None:
     name = path.rsplit("/", 1)[-1]
+    if name == "setup.py":  # Python code and a manifest
+        return files.setup_py
     if name.endswith(PYTHON_SUFFIXES):
         return _python
     if name.endswith(".ipynb"):
@@ -46,4 +49,4 @@ def detector_for(path: str) -> Detector | None:
     for matches, detector in _EXTRA:
         if matches(path):
             return detector
-    return None
+    return files.detector_by_name(path)  # manifests, configuration, JavaScript/TypeScript

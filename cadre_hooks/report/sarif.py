@@ -91,8 +91,10 @@ def _result(finding: Finding, rule_index: Mapping[str, int], baseline_used: bool
 
 
 def _notification(notice: Notice) -> dict[str, Any]:
+    path = Path(notice.path)
+    where = {"uri": path.as_uri()} if path.is_absolute() else _artifact(notice.path)  # outside the repository
     return {"level": "note", "message": {"text": f"{notice.path}: {notice.reason}"},
-            "locations": [{"physicalLocation": {"artifactLocation": _artifact(notice.path)}}]}
+            "locations": [{"physicalLocation": {"artifactLocation": where}}]}
 
 
 def _priority(finding: Finding) -> tuple[int, int, str, int]:
@@ -114,7 +116,7 @@ def as_dict(report: Report, lang: str, rules: Mapping[str, Rule]) -> dict[str, A
     findings = sorted(report.findings, key=lambda f: (f.path, f.line, f.column, f.rule))
     properties: dict[str, Any] = {"files": report.files_scanned, "usages": len(report.usages)}
     if len(findings) > MAX_RESULTS:
-        kept = set(id(f) for f in sorted(findings, key=_priority)[:MAX_RESULTS])
+        kept = {id(f) for f in sorted(findings, key=_priority)[:MAX_RESULTS]}
         properties.update({"truncated": True, "totalResults": len(findings), "reportedResults": MAX_RESULTS,
                            "truncationReason": f"GitHub accepts at most {MAX_RESULTS} results per run; "
                                                "unsuppressed errors were kept first"})

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as default
 from typing import Any
 
 from cadre_hooks.transparency import frontmatter, markdown
@@ -30,7 +31,7 @@ class Problem:
     key: str
     field: str | None = None
     provider: str | None = None
-    values: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, str] = default(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class Declared:
 
 @dataclass
 class Declaration:
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = default(default_factory=list)
     providers: list[Declared] | None = None  # None when the list cannot be read
     providers_line: int = 1
     user_facing: tuple[bool, int] | None = None
@@ -70,7 +71,9 @@ def _type(value: Any) -> str:
         return "number"
     if isinstance(value, (dt.date, dt.datetime)):
         return "date"
-    return {str: "text", list: "list", dict: "mapping"}.get(type(value), "text")
+    if isinstance(value, list):
+        return "list"
+    return "mapping" if isinstance(value, dict) else "text"
 
 
 def _check(value: Value, name: str, expected: str, spec: Spec, key: str, provider: str | None = None) -> Problem | None:
@@ -163,11 +166,13 @@ def _text_list(value: Value, name: str, spec: Spec, out: Declaration, allow_mapp
         item = entry.value
         if entry.fields is not None and allow_mappings and "name" in entry.fields:
             item = entry.fields["name"].value  # an assistant may be written {name: ..., usage: ...}
-        if not isinstance(item, str) or not item.strip() or spec.is_guidance(item):
-            kind = "placeholder_field" if isinstance(item, str) and item.strip() else "wrong_type"
-            got = "mapping" if entry.fields is not None and not isinstance(item, str) else _type(item)
-            out.problems.append(Problem(kind, entry.line, f"{name}:{index}", field=name,
-                                        values={"expected": "text", "got": got}))
+        if isinstance(item, str) and item.strip():
+            if spec.is_guidance(item):
+                out.problems.append(Problem("placeholder_field", entry.line, f"{name}:{index}", field=name))
+            continue
+        got = "mapping" if entry.fields is not None and not isinstance(item, str) else _type(None if isinstance(item, str) else item)
+        out.problems.append(Problem("wrong_entry", entry.line, f"{name}:{index}", field=name,
+                                    values={"expected": "text", "got": got}))
 
 
 def _providers(value: Value, spec: Spec, out: Declaration, first_line: int) -> None:
@@ -231,12 +236,12 @@ def _sections(head: frontmatter.FrontMatter, spec: Spec, out: Declaration) -> No
         if not mine:
             out.problems.append(Problem("missing_section", where, f"section:{section.id}:missing",
                                         values={"section": section.id}))
-        elif not any(a.state == "ok" for a in mine):
-            answer = mine[0]
+        elif any(a.state == "guidance" for a in mine) or not any(a.state == "ok" for a in mine):
+            answer = next((a for a in mine if a.state == "guidance"), mine[0])
             kind = "guidance_section" if answer.state == "guidance" else "empty_section"
-            out.problems.append(Problem(kind, answer.heading.line, f"section:{section.id}:{answer.state}",
-                                        values={"section": section.id, "heading": answer.heading.text,
-                                                "line": str(answer.guidance_line)}))
+            line = answer.guidance_line if answer.state == "guidance" else answer.heading.line
+            out.problems.append(Problem(kind, line, f"section:{section.id}:{answer.state}",
+                                        values={"section": section.id, "heading": answer.heading.text}))
 
 
 def describe(problem: Problem, spec: Spec, lang: str, file_lang: str | None) -> str:

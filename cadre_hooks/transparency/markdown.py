@@ -102,6 +102,10 @@ def answers(body: Sequence[str], first_line: int, spec: Spec) -> list[Answer]:
     visible = hide_comments(body)
     found = headings(visible, first_line)
     matched = [(h, match(h.text, spec)) for h in found]
+    levels = [h.level for h, named in matched if named is not None]
+    if levels:  # the sections are siblings: a shallower match is a title ("# Transparence budgétaire")
+        usual = max(set(levels), key=lambda level: (levels.count(level), level))
+        matched = [(h, named if h.level >= usual else None) for h, named in matched]
     markup = {h.line for h in found} | {h.line + 1 for h in found if h.underlined}
     out = []
     for position, (heading, named) in enumerate(matched):

@@ -92,7 +92,8 @@ def load_spec(path: str | None = None) -> Spec:
         data = tomllib.load(fh)
     sections = tuple(
         Section(id=s["id"], commitments=tuple(s["commitments"]), title=s["title"],
-                synonyms={lang: tuple(normalise(w) for w in words) for lang, words in s["synonyms"].items()},
+                synonyms={lang: tuple(normalise(w) for w in (s["title"].get(lang, ""), *words) if w)
+                          for lang, words in s["synonyms"].items()},
                 hint=s["hint"])
         for s in data["sections"])
     return Spec(sections=sections, guidance=tuple(normalise(g) for g in data["guidance"]),

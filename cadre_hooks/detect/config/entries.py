@@ -23,9 +23,10 @@ from cadre_hooks.model import Detection
 
 URL_IN_TEXT = re.compile(r"(?:https?|wss?|grpcs?)://[^\s\"'<>`,;()\[\]{}|\\]+", re.IGNORECASE)
 # `${NAME}`, `$NAME`, LiteLLM's `os.environ/NAME`, GitHub Actions' `${{ secrets.NAME }}`.
-ENV_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)|(?:os\.environ/|\b(?:secrets|env|vars)\.)([A-Za-z_][A-Za-z0-9_]*)")
+ENV_REFERENCE = re.compile(
+    r"\$\{?([A-Za-z_][A-Za-z0-9_]*)|(?:os\.environ/|\b(?:secrets|env|vars)\.)([A-Za-z_][A-Za-z0-9_]*)"
+)
 ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.DOTALL)
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _USERINFO = re.compile(r"//[^/@\s]*@")
 
 
@@ -42,10 +43,8 @@ class Entry:
 
 
 def key_provider(ctx: DetectContext, key: str | None) -> str | None:
-    """The provider whose environment variable `key` names (`openai_api_key` as well)."""
-    if not key or not _IDENTIFIER.match(key):
-        return None
-    return ctx.registry.env_var(key) or (ctx.registry.env_var(key.upper()) if "_" in key else None)
+    """The provider whose environment variable `key` names, exactly as the registry spells it."""
+    return ctx.registry.env_var(key) if key else None
 
 
 def _url_candidates(value: str) -> Iterable[tuple[str, int]]:
@@ -75,9 +74,12 @@ def safe_url(url: str) -> str:
 
 def decide(ctx: DetectContext, path: str, entry: Entry) -> Detection | None:
     key_pid = key_provider(ctx, entry.key)
+    value = entry.value
+    if key_pid is None and (not value or ("." not in value and "/" not in value and "$" not in value)):
+        return None  # the common case, settled cheaply: no key of a provider, nothing like a URL or variable
     label = entry.key or "value"
-    if entry.value:
-        for url, offset in _url_candidates(entry.value):
+    if value and ("." in value or "://" in value):
+        for url, offset in _url_candidates(value):
             if ctx.is_ai_url(url) or (key_pid is not None and "://" in url and urls.parse(url) is not None):
                 line, column = _at(entry, offset)
                 return Detection(path, line, column, "config", f"{label}: {safe_url(url)}", provider_hint=key_pid,
@@ -85,8 +87,8 @@ def decide(ctx: DetectContext, path: str, entry: Entry) -> Detection | None:
     if key_pid is not None:
         return Detection(path, entry.line, entry.column, "config", f"{entry.key} (provider key)",
                          provider_hint=key_pid, statement_line=entry.line)
-    if entry.value and ("$" in entry.value or "." in entry.value or "/" in entry.value):
-        for match in ENV_REFERENCE.finditer(entry.value):
+    if value:
+        for match in ENV_REFERENCE.finditer(value):
             name = match.group(1) or match.group(2)
             pid = key_provider(ctx, name)
             if pid is not None:

@@ -28,7 +28,14 @@ def parse(text: str) -> configparser.RawConfigParser:
                                           inline_comment_prefixes=(" #", " ;", "\t#"), default_section="cadre:none")
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     first = next((line.strip() for line in text.splitlines() if line.strip() and line.strip()[0] not in "#;"), "")
-    parser.read_string(text if first.startswith("[") or not first else f"[{TOP}]\n" + text)
+    try:
+        parser.read_string(text if first.startswith("[") or not first else f"[{TOP}]\n" + text)
+    except (AttributeError, TypeError, ValueError) as err:  # configparser trips on continued no-value keys
+        raise configparser.Error(f"unreadable line structure ({type(err).__name__})") from None
+    if parser.has_section(TOP) and any(value is None or any(c.isspace() for c in key)
+                                       for key, value in parser.items(TOP, raw=True)):
+        # nginx, Apache...: `proxy_pass https://host;` is a directive, not `key: value`
+        raise configparser.Error("lines are not `key = value` pairs")
     return parser
 
 

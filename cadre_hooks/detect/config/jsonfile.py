@@ -92,10 +92,8 @@ def json_detections(ctx: DetectContext, path: str, document: Any, finder: Finder
                     skip: Callable[[tuple[str, ...]], bool] = lambda _: False) -> list[Detection | None]:
     found: list[Detection | None] = []
     for key, value in strings(document, skip):
-        if key is None and (pair := assignment(value)) is not None:
-            key_name, value_text = pair
-        else:
-            key_name, value_text = key, value
+        pair = assignment(value) if key is None else None
+        key_name, value_text = pair if pair is not None else (key, value)
         if decide(ctx, path, Entry(key_name, value_text, 1, 1, 1, 1)) is None:
             continue
         key_at = finder.find(key, key=True) if key is not None else None

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import re
 
-from cadre_hooks.detect.config.entries import Entry, decide, unique
+from cadre_hooks.detect.config.entries import Entry, decide, key_provider, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import Detection
 
 COMMENT_STARTS = ("#", "//", ";", "<!--", "/*", "* ")
+_KEY = re.compile(r"""(?<![\w.$/-])["']?([A-Z][A-Z0-9_]*)["']?\s*[:=]""")
 _KEY_VALUE = re.compile(
-    r"""^(?P<lead>\s*(?:export\s+|-\s+|ENV\s+|ARG\s+)?)["']?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*(?P<value>.*)$"""
+    r"""^\s*(?:export\s+|-\s+|ENV\s+|ARG\s+)?["']?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)["']?"""
+    r"""\s*[:=]\s*(?P<value>.*)$"""
 )
 
 
@@ -25,9 +27,7 @@ def cut_comment(line: str) -> str:
                 quote = ""
         elif char in "\"'":
             quote = char
-        elif char == "#" and (index == 0 or line[index - 1].isspace()):
-            return line[:index]
-        elif char == "/" and line.startswith("//", index) and (index == 0 or line[index - 1].isspace()):
+        elif (char == "#" or line.startswith("//", index)) and (index == 0 or line[index - 1].isspace()):
             return line[:index]
     return line
 
@@ -54,4 +54,7 @@ def scan_text(ctx: DetectContext, path: str, text: str) -> tuple[Detection, ...]
         else:
             entry = Entry(None, code, number, 1, number, 1)
         found.append(decide(ctx, path, entry))
+        for key in _KEY.finditer(code, match.end("key") if match else 0):  # `{"A": 1, "MISTRAL_API_KEY": ""}`
+            if key_provider(ctx, key.group(1)) is not None:
+                found.append(decide(ctx, path, Entry(key.group(1), None, number, key.start(1) + 1)))
     return unique(found)

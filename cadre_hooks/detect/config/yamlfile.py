@@ -24,10 +24,11 @@ if TYPE_CHECKING:
 
 
 def compose(text: str) -> list[Node]:
-    """Every document of the file, as nodes (raises yaml.YAMLError)."""
+    """Every document of the file, as nodes (raises yaml.YAMLError). Composing never builds objects,
+    so the base loader is safe, and it skips the implicit-type regexes run on every scalar."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     return [node for node in yaml.compose_all(text, Loader=loader) if node is not None]
 
 

@@ -1,4 +1,4 @@
-"""Python detector: stdlib tokens and `ast` settle most files; libcst analyses the rest."""
+"""Python detector: a quick `ast` look settles most files; the full pass analyses the rest (see deep.py)."""
 
 from __future__ import annotations
 
@@ -23,16 +23,23 @@ def scan_source(path: str, source: Source, ctx: DetectContext) -> FileScan:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source.text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None
-    if tree is not None and not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
+    except SyntaxError as err:
+        return scan_fallback(path, source, ctx, f"line {err.lineno}: {err.msg}", notices)
+    except (ValueError, RecursionError, MemoryError) as err:
+        return scan_fallback(path, source, ctx, type(err).__name__, notices)
+    if not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
         return FileScan(path, suppressions=source.suppressions, notices=tuple(notices))
-    from cadre_hooks.detect.python import deep  # libcst costs ~200 ms to import: only when needed
+    from cadre_hooks.detect.python import deep
 
-    return deep.analyse(path, source, ctx, notices, parsed_by_ast=tree is not None)
+    try:
+        return deep.analyse(path, source, ctx, notices, tree)
+    except RecursionError:
+        return scan_fallback(path, source, ctx, "nesting too deep", notices)
 
 
-def scan_fallback(path: str, source: Source, ctx: DetectContext, reason: str) -> FileScan:
+def scan_fallback(path: str, source: Source, ctx: DetectContext, reason: str,
+                  notices: list[Notice] | None = None) -> FileScan:
     detections = fallback.scan(path, source.text, ctx.registry, ctx.is_ai_url)
     notice = Notice(path, f"could not parse as Python ({reason}); scanned line by line")
-    return FileScan(path, detections=tuple(detections), suppressions=source.suppressions, notices=(notice,))
+    return FileScan(path, detections=tuple(detections), suppressions=source.suppressions,
+                    notices=(*(notices or ()), notice))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import libcst as cst
+import ast
 
 from cadre_hooks.detect.python.source import decode
 from cadre_hooks.detect.python.values import Evaluator, Scope, Unresolved, Value, module_scope
@@ -49,7 +49,7 @@ class ProjectIndex:
         return None
 
     @functools.lru_cache(maxsize=256)
-    def _parsed(self, path: Path) -> tuple[cst.Module, Scope] | None:
+    def _parsed(self, path: Path) -> tuple[ast.Module, Scope] | None:
         try:
             data = path.read_bytes()
         except OSError:
@@ -58,8 +58,8 @@ class ProjectIndex:
             return None
         text, _, _ = decode(data)
         try:
-            module = cst.parse_module(text)
-        except (cst.ParserSyntaxError, RecursionError):
+            module = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         return module, module_scope(module)
 
@@ -75,7 +75,7 @@ class ProjectIndex:
         rel = path.relative_to(self.root).as_posix()
         evaluator = Evaluator(lambda m, n, lvl, d: self.constant(rel, m, n, lvl, d))
         if name in scope.module_names:
-            return evaluator.evaluate(cst.Name(name), scope, depth)
+            return evaluator.evaluate(ast.Name(name), scope, depth)
         if name in scope.imports:
             mod, imported, lvl = scope.imports[name]
             return self.constant(rel, mod, imported, lvl, depth + 1) if depth < 6 else Unresolved()

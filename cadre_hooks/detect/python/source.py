@@ -1,7 +1,7 @@
 """Read a Python source the way Python would: PEP 263 coding declaration, BOM, then tokens.
 
-Tokens give, cheaply and without a parser, the comments (for suppressions) and the first line
-of each logical statement (a suppression on the first line covers the whole statement).
+Tokens give the comments (for suppressions) and the first line of the statement each comment
+sits in; they are only computed when the file holds a `cadre:` comment at all.
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ def read(path: str, data: bytes) -> Source:
     suppressions: list[Suppression] = []
     error = None
     current: int | None = None
+    if "cadre:" not in text:
+        # Tokens are only needed to find suppression comments (the parser gives statement lines).
+        return Source(text, encoding, notice)
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             kind = tok.type

@@ -1,0 +1,55 @@
+"""`cadre ai-usage [PATH]`: the repository-level checks alone (AI_USAGE.md present, complete, true
+to the code, reviewed in time), over a scan of the whole repository, whatever files pre-commit
+would pass. The pre-commit hook `cadre-ai-usage` runs it once per commit (pass_filenames: false)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from cadre_hooks.cli import EXIT_CLEAN, UsageError, add_common, command
+from cadre_hooks.commands.scan_command import options_from, write_outputs
+from cadre_hooks.model import Suppression
+from cadre_hooks.scan import exit_status, run
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
+                        help="a folder of the repository (default: the current folder); the whole repository is checked")
+    parser.add_argument("--format", "-f", action="append", dest="formats", metavar="FORMAT",
+                        help="text (default), json, sarif, gitlab, markdown; repeat with --output for several")
+    parser.add_argument("--output", "-o", action="append", dest="outputs", metavar="FILE",
+                        help="write the report of the matching --format to FILE (default: standard output)")
+    parser.add_argument("--no-suppress", action="store_true", help="show findings as if no suppression existed")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: every core)")
+    add_common(parser)
+
+
+@command("ai-usage", "check AI_USAGE.md (charter commitments 6 and 13) against a scan of the whole repository")(
+    add_arguments)
+def ai_usage(args: argparse.Namespace) -> int:
+    from cadre_hooks import findings as engine
+    from cadre_hooks.scan import REPOSITORY_CHECKS
+    from cadre_hooks.select import find_root
+    from cadre_hooks.transparency import dates
+
+    start = Path(os.path.abspath(args.path))
+    if not start.is_dir():
+        raise UsageError(f"not a folder: {args.path}")
+    dates.today(args.today)  # a malformed --today is a usage error even before the scan
+    root, _ = find_root([str(start)], start)
+    args.paths = [str(root)]
+    report, ctx = run(options_from(args, repository_checks=False))
+    pairs = [(finding, finding.line) for check in REPOSITORY_CHECKS for finding in check(ctx, report.usages)]
+    suppressions = report.extra.get("suppressions", ())
+    assert isinstance(suppressions, Sequence)
+    marked = engine.apply_suppressions(pairs, [s for s in suppressions if isinstance(s, Suppression)],
+                                       ctx.options.honour_suppressions)
+    report = dataclasses.replace(report, findings=tuple(engine.fingerprint(marked)))
+    write_outputs(args, report, ctx.lang)
+    status = exit_status(report)
+    return EXIT_CLEAN if args.exit_zero and status == 1 else status
