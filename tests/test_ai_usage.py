@@ -355,3 +355,32 @@ def test_fingerprints_survive_edits_elsewhere(tmp_path: Path, cadre) -> None:  #
     write_files(repo, {"AI_USAGE.md": text.replace("# Use of AI\n", "# Use of AI\n\nIntroduction.\n\n")})
     after = findings(scan(cadre, repo), "CDR202")
     assert {f["fingerprint"] for f in after} == before and after[0]["line"] > 0
+
+
+@pytest.mark.slow
+def test_pre_commit_hook(tmp_path: Path) -> None:
+    """The real pre-commit runs `cadre-ai-usage` once, with no file names, over the whole repository."""
+    import subprocess
+
+    from conftest import GIT_ENV
+
+    pre_commit = shutil.which("pre-commit")
+    if pre_commit is None:
+        pytest.skip("pre-commit is not installed")
+    project = Path(__file__).resolve().parent.parent
+    repo = make_repo(tmp_path / "repo", {"src/app.py": MISTRAL, "README.md": "Meeting minutes.\n"})
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "CADRE_LANG": "en",
+           "SOURCE_DATE_EPOCH": "1796083200"}  # 2026-12-01: reviews are checked against a pinned date
+    env.pop("CADRE_CACHE_DIR", None)
+
+    def hook(*files: str) -> subprocess.CompletedProcess[str]:
+        selection = ["--files", *files] if files else ["--all-files"]
+        return subprocess.run([pre_commit, "try-repo", str(project), "cadre-ai-usage", *selection, "--verbose"],
+                              cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+
+    missing = hook("README.md")  # a commit touching no code still checks the whole repository
+    assert missing.returncode == 1, missing.stdout + missing.stderr
+    assert "AI_USAGE.md:1:1: CDR201" in missing.stdout and "Traceback" not in missing.stdout
+    write_files(repo, {"AI_USAGE.md": declaration("fr")})
+    done = hook()
+    assert done.returncode == 0, done.stdout + done.stderr

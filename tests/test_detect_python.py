@@ -165,3 +165,16 @@ def test_notebook_code_cells(tmp_path: Path) -> None:
     assert [(p, prov) for p, _, prov, _ in got] == [("a.ipynb", "openai")]
     text = json.dumps(nb, indent=1).splitlines()
     assert text[got[0][1] - 1].strip().startswith('"from openai import OpenAI')
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("from langchain.chat_models import init_chat_model\nm = init_chat_model('mistralai:mistral-large-2411')\n",
+     [(2, "mistral", "eu")]),
+    ("from langchain.chat_models import init_chat_model\nm = init_chat_model('claude-x', model_provider='anthropic')\n",
+     [(2, "anthropic", "non-eu")]),
+    ("from langchain.chat_models import init_chat_model\nMODELS = {'a': 'openai:gpt-4o-2024-08-06'}\n"
+     "m = init_chat_model(model=pick())\n", [(2, "openai", "non-eu"), (3, None, "unknown")]),
+    ("TIME = 'openai:12'\n", []),  # no init_chat_model imported: just a string
+])
+def test_langchain_init_chat_model(tmp_path: Path, code: str, expected: list[tuple[int, str | None, str]]) -> None:
+    assert [(line, p, j) for _, line, p, j in scan(tmp_path, {"app.py": code})] == expected

@@ -55,6 +55,8 @@ def is_local_host(host: str) -> bool:
     """Loopback or private-network hosts: the data stays on the organisation's machines."""
     if host in _LOCAL_NAMES or host.endswith((".localhost", ".local", ".internal", ".lan", ".home.arpa")):
         return True
+    if "." not in host and ":" not in host:
+        return True  # a single-label name: a container (`http://ollama:11434`) or an intranet machine
     try:
         ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:

@@ -79,6 +79,7 @@ class Registry:
         self._maven: dict[str, str] = {}
         self._env: dict[str, str] = {}
         self._litellm: dict[str, str] = {}
+        self._langchain_prefixes: dict[str, str] = {}
         self._ports: dict[int, str] = {}
         self._hosts: dict[str, str] = {}
         self._host_patterns: list[tuple[re.Pattern[str], str]] = []
@@ -128,6 +129,8 @@ class Registry:
             models = data.get("models", {})
             for prefix in models.get("litellm_prefixes", ()):
                 self._litellm[prefix] = pid
+            for prefix in models.get("langchain_prefixes", ()):
+                self._langchain_prefixes[prefix] = pid
             for pat in models.get("patterns", ()):
                 self._model_patterns.append((pat, pid))
                 if models.get("litellm_bare"):
@@ -224,6 +227,16 @@ class Registry:
         for pattern, pid in self._litellm_bare:
             if fnmatch.fnmatchcase(model, pattern):
                 return pid
+        return None
+
+    def langchain_model(self, model: str, model_provider: str | None = None) -> str | None:
+        """Provider LangChain's `init_chat_model` reaches for `"prefix:model"` or `model_provider=`."""
+        if model_provider is not None:
+            return self._langchain_prefixes.get(model_provider)
+        if ":" in model:
+            prefix = model.split(":", 1)[0]
+            if prefix in self._langchain_prefixes:
+                return self._langchain_prefixes[prefix]
         return None
 
     def model_provider(self, model: str) -> str | None:

@@ -55,6 +55,8 @@ BOTO3_FACTORIES = frozenset({"boto3.client", "boto3.resource", "boto3.session.Se
                              "boto3.Session.client", "aioboto3.Session.client"})
 DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
 LANGCHAIN_LEGACY = ("langchain.", "langchain_community.")
+# LangChain's provider-agnostic constructors, which route by a "provider:model" string.
+LANGCHAIN_ROUTERS = frozenset({"init_chat_model", "init_embeddings"})
 # Submodules that only hold data types or errors: importing them sends nothing anywhere.
 PASSIVE_SUBMODULES = frozenset({"types", "_types", "type", "typing", "errors", "_exceptions", "exceptions"})
 # Mock libraries register fake responses for an API: the URL they hold is a mention in a test.
@@ -101,6 +103,7 @@ class PythonAnalyzer:
         self.models: list[ModelRef] = []
         self.groups: list[_ImportGroup] = []
         self.strings: list[tuple[ast.Constant | ast.JoinedStr, int]] = []
+        self.model_strings: list[tuple[ast.Constant, int]] = []  # "provider:model" candidates
         self.docstrings: set[int] = set()
         self.mentions: set[int] = set()
         self.uses_boto3 = False
@@ -184,6 +187,8 @@ class PythonAnalyzer:
             elif isinstance(node, ast.Constant):
                 if isinstance(node.value, str) and ("." in node.value or "//" in node.value):
                     self.strings.append((node, self._statement))
+                if isinstance(node.value, str) and ":" in node.value and self._routes_by_name():
+                    self.model_strings.append((node, self._statement))
                 continue
             elif isinstance(node, ast.JoinedStr):
                 first = node.values[0] if node.values else None
@@ -243,6 +248,15 @@ class PythonAnalyzer:
                     if alias.name != "*":
                         joiner = "." if prefix and not prefix.endswith(".") else ""
                         self.bound[alias.asname or alias.name] = f"{prefix}{joiner}{alias.name}"
+
+    def _routes_by_name(self) -> bool:
+        """The module imports LangChain's init_chat_model: "provider:model" strings then name providers."""
+        cached = getattr(self, "_router_imported", None)
+        if cached is None:
+            cached = any(q.startswith("langchain") and q.rsplit(".", 1)[-1] in LANGCHAIN_ROUTERS
+                         for q in self.bound.values())
+            self._router_imported = cached
+        return cached
 
     def _shadowed(self) -> frozenset[str]:
         """Names the enclosing functions bind themselves (parameters, assignments): not the imports."""
@@ -423,6 +437,9 @@ class PythonAnalyzer:
         if qname.startswith("litellm."):
             self._litellm(node, kwargs, positional)
             return True
+        if qname.startswith("langchain") and qname.rsplit(".", 1)[-1] in LANGCHAIN_ROUTERS:
+            self._langchain_router(node, kwargs, positional)
+            return True
         loader = self.registry.model_loader(qname)
         if loader is not None:
             self._model_load(node, qname, loader, kwargs, positional)
@@ -512,6 +529,24 @@ class PythonAnalyzer:
                 self._detect(target, "client", f"litellm model {self._code(target, 60)}",
                              endpoint_unresolved=True, endpoint_env=value.env, generic=True)
 
+    def _langchain_router(self, node: ast.Call, kwargs: dict[str, ast.expr], positional: list[ast.expr]) -> None:
+        target = positional[0] if positional else kwargs.get("model")
+        provider_node = kwargs.get("model_provider")
+        hint = self._evaluate(provider_node) if provider_node is not None else None
+        value = self._evaluate(target) if target is not None else Unresolved()
+        if isinstance(value, str):
+            provider = self.registry.langchain_model(value, hint if isinstance(hint, str) else None) \
+                or self.registry.model_provider(value.split(":", 1)[-1])
+            self._detect(target or node, "client", f"init_chat_model({value!r})", provider_hint=provider,
+                         model=value, endpoint_unresolved=provider is None, generic=provider is None)
+        elif isinstance(hint, str) and self.registry.langchain_model("", hint):
+            self._detect(node, "client", f"init_chat_model(model_provider={hint!r})",
+                         provider_hint=self.registry.langchain_model("", hint))
+        else:
+            self._detect(node, "client", f"init_chat_model({self._code(target, 60) if target else ''})",
+                         endpoint_unresolved=True, generic=True,
+                         endpoint_env=value.env if isinstance(value, Unresolved) else None)
+
     def _model_load(self, node: ast.Call, qname: str, provider: str, kwargs: dict[str, ast.expr],
                     positional: list[ast.expr]) -> None:
         target = positional[0] if positional else next((kwargs[k] for k in MODEL_ARGS if k in kwargs), None)
@@ -554,6 +589,16 @@ class PythonAnalyzer:
                 line, column = self._pos(node)
                 self.detections.append(Detection(self.path, line, column, "endpoint", f"hard-coded endpoint {value}",
                                                  endpoint=value, generic=True,
+                                                 statement_line=statement if 0 < statement <= line else line))
+        for node, statement in self.model_strings:
+            if id(node) in self.evaluator.consumed or id(node) in self.docstrings:
+                continue
+            value = node.value
+            provider = self.registry.langchain_model(value) if isinstance(value, str) and " " not in value else None
+            if provider is not None:
+                line, column = self._pos(node)
+                self.detections.append(Detection(self.path, line, column, "client", f"langchain model {value!r}",
+                                                 provider_hint=provider, model=value,
                                                  statement_line=statement if 0 < statement <= line else line))
         for group in self.groups:
             if group.always or not group.uses or not all(group.uses):
