@@ -223,6 +223,7 @@ def test_missing_unknown_and_duplicate_fields(tmp_path: Path, cadre) -> None:  #
     (b"---\n- a\n---\n", 2, "'key: value'"),
     (b"\x00\x89PNG\r\n\x1a\n\x00\x00junk", 1, "not UTF-8 text"),
     (b"---\nproject: caf\xe9\n---\n", 1, "not UTF-8 text"),
+    (b"---\ncadre: 1\nproject: a\x07b\n---\n", 3, "not valid YAML"),
     (b"---\nx: " + b"[" * 3000 + b"]" * 3000 + b"\n---\n", 2, "not valid YAML"),
 ])
 def test_malformed_files(tmp_path: Path, cadre, content: bytes, line: int, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -230,6 +231,31 @@ def test_malformed_files(tmp_path: Path, cadre, content: bytes, line: int, expec
     result = scan(cadre, repo, "--lang", "en")
     assert result.status == 1 and "Traceback" not in result.err + result.out
     assert any(f["line"] == line and expected in f["message"] for f in findings(result, "CDR202")), result.out
+
+
+def test_mangled_declarations_never_raise() -> None:
+    """Thousands of random edits of a complete file: every one gives findings, none an exception."""
+    import datetime as dt
+    import random
+
+    from cadre_hooks.transparency import document
+    from cadre_hooks.transparency.spec import load_spec
+
+    spec, today, rng = load_spec(), dt.date(2026, 12, 1), random.Random(6)
+    original = declaration("fr")
+    pieces = ["\n", ":", "-", " ", "\t", "#", "---", "[", "{", "&a", "*a", "!!python/object:os.system", "\x00",
+              "2026-02-30", "\u2028", "<!--", "```", "'", '"', "? ", "|"]
+    for _ in range(3000):
+        text = original
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(text))
+            if rng.random() < 0.5:
+                text = text[:at] + rng.choice(pieces) + text[at:]
+            else:
+                text = text[:at] + text[at + rng.randint(1, 20):]
+        result = document.read(text, spec, today)
+        for problem in result.problems:
+            assert problem.line >= 1 and document.describe(problem, spec, "fr", result.lang)
 
 
 def test_unreadable_declarations(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]

@@ -69,14 +69,18 @@ def _file_line(mark: Any, first_line: int) -> int:
 
 def _error_text(err: Exception) -> str:
     parts = [getattr(err, "context", None), getattr(err, "problem", None)]
-    text = ": ".join(p for p in parts if p) or str(err).splitlines()[0]
+    text = ": ".join(p for p in parts if p) or (str(err).splitlines() or [type(err).__name__])[0]
     return " ".join(text.split())
 
 
 def parse(yaml_text: str, first_line: int) -> FrontMatter:
     import yaml
 
-    loader = yaml.SafeLoader(yaml_text)
+    try:
+        loader = yaml.SafeLoader(yaml_text)
+    except yaml.reader.ReaderError as err:  # a control character: PyYAML refuses the whole text
+        line = first_line + yaml_text[:err.position].count("\n")
+        return FrontMatter(problem=("yaml_error", line, {"error": f"{err.reason} (character #x{err.character:04x})"}))
     try:
         try:
             root = loader.get_single_node()
