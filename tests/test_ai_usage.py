@@ -234,7 +234,7 @@ def test_malformed_files(tmp_path: Path, cadre, content: bytes, line: int, expec
 
 
 def test_mangled_declarations_never_raise() -> None:
-    """Thousands of random edits of a complete file: every one gives findings, none an exception."""
+    """Random edits of a complete file: every one gives findings, none an exception."""
     import datetime as dt
     import random
 
@@ -245,7 +245,7 @@ def test_mangled_declarations_never_raise() -> None:
     original = declaration("fr")
     pieces = ["\n", ":", "-", " ", "\t", "#", "---", "[", "{", "&a", "*a", "!!python/object:os.system", "\x00",
               "2026-02-30", "\u2028", "<!--", "```", "'", '"', "? ", "|"]
-    for _ in range(3000):
+    for _ in range(1500):
         text = original
         for _ in range(rng.randint(1, 4)):
             at = rng.randrange(len(text))

@@ -27,6 +27,7 @@ CASES = [
     ("import inside function", "def f():\n    import cohere\n    return cohere.ClientV2()\n", [(2, "cohere", "non-eu")]),
     ("importlib", "import importlib\nm = importlib.import_module('groq')\n", [(2, "groq", "non-eu")]),
     ("__import__", "m = __import__('anthropic')\n", [(1, "anthropic", "non-eu")]),
+    ("errors and types only", "from openai import APIError, OpenAIError\nfrom openai.types.chat import ChatCompletion\n", []),
     ("import only for typing", "from openai import OpenAI\ndef f(c: OpenAI) -> None: ...\n", [(1, "openai", "non-eu")]),
     # --- mentions are not usages
     ("comment", "# import openai\nx = 1\n", []),

@@ -1,5 +1,5 @@
 """Charter rules that need more than one usage and the policy: model downloads from the hub
-(CDR105) and AI answering the public from a web route (CDR302). Called once per scan from
+(CDR105), AI answering the public from a web route (CDR302) and coding assistants' traces (CDR303). Called once per scan from
 `scan.build_report`; each module returns (finding, statement line) pairs for the suppressions."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 
 def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
-    from cadre_hooks.charter import downloads, public
+    from cadre_hooks.charter import assistants, downloads, public
 
-    return downloads.findings(sc, usages) + public.findings(sc, scans, usages)
+    traces = [(f, f.line) for f in assistants.findings(sc, sc.selection.files)]  # CDR303
+    return downloads.findings(sc, usages) + public.findings(sc, scans, usages) + traces

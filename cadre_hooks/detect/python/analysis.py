@@ -594,7 +594,9 @@ class PythonAnalyzer:
             if id(node) in self.evaluator.consumed or id(node) in self.docstrings:
                 continue
             value = node.value
-            provider = self.registry.langchain_model(value) if isinstance(value, str) and " " not in value else None
+            if not isinstance(value, str) or " " in value:
+                continue
+            provider = self.registry.langchain_model(value)
             if provider is not None:
                 line, column = self._pos(node)
                 self.detections.append(Detection(self.path, line, column, "client", f"langchain model {value!r}",
@@ -615,8 +617,9 @@ def _cut(line: str, start: int, end: int | None) -> str:
 
 
 def _passive(qname: str) -> bool:
-    """`openai.types.chat.ChatCompletion`: a data type, not a way to send data."""
-    return any(part in PASSIVE_SUBMODULES for part in qname.split(".")[1:])
+    """`openai.types.chat.ChatCompletion`, `openai.APIError`: a data type or an error, not a way to send data."""
+    parts = qname.split(".")
+    return parts[-1].endswith(("Error", "Exception", "Warning")) or any(p in PASSIVE_SUBMODULES for p in parts[1:])
 
 
 def _dict_values(node: ast.expr, key: str) -> Iterator[ast.expr]:

@@ -1,0 +1,97 @@
+"""CDR303: traces of AI coding assistants (`.cursorrules`, `CLAUDE.md`, ...) in the files scanned,
+unless AI_USAGE.md declares the assistant under `assistants`.
+
+The assistants and their files are data (rules/assistants.toml). The check looks at file names
+only, so it works on `cadre scan FILE` as well as on a whole repository.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cadre_hooks.findings import make_finding
+from cadre_hooks.model import Finding
+from cadre_hooks.registry import rules_dir
+from cadre_hooks.select import glob_to_regex
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from cadre_hooks.scan import ScanContext
+
+
+@dataclass(frozen=True)
+class Assistant:
+    id: str
+    name: str
+    vendor: str
+    jurisdiction: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@functools.lru_cache(maxsize=2)
+def assistants(root: Path | None = None) -> tuple[Assistant, ...]:
+    data = tomllib.loads(((root or rules_dir()) / "assistants.toml").read_text(encoding="utf-8"))
+    return tuple(Assistant(a["id"], a["name"], a["vendor"], a["jurisdiction"],
+                           tuple(_anchored(p) for p in a["paths"])) for a in data.get("assistant", []))
+
+
+def _anchored(pattern: str) -> re.Pattern[str]:
+    # A bare file name ("CLAUDE.md") means the file at the repository root; "**/x" anywhere.
+    return glob_to_regex(pattern if "/" in pattern else "/" + pattern)
+
+
+def match(path: str) -> Assistant | None:
+    for assistant in assistants():
+        if any(p.match(path) for p in assistant.patterns):
+            return assistant
+    return None
+
+
+def declared(root: Path, ai_usage: str) -> set[str]:
+    """Assistant ids (and names, lower-cased) listed under `assistants` in AI_USAGE.md."""
+    path = root / ai_usage
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    from cadre_hooks.transparency import frontmatter
+
+    value = frontmatter.split(text).fields.get("assistants")
+    items: Any = value.value if value is not None else None
+    out: set[str] = set()
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, str):
+            out.add(item.strip().lower())
+        elif isinstance(item, dict):
+            out.update(str(item.get(k, "")).strip().lower() for k in ("id", "name") if item.get(k))
+    return out
+
+
+def findings(sc: "ScanContext", files: Sequence[str]) -> list[Finding]:
+    rule = sc.rules.get("CDR303")
+    if rule is None:
+        return []
+    traces = [(path, a) for path in files if (a := match(path)) is not None]
+    if not traces:
+        return []
+    known = declared(sc.root, sc.config.ai_usage)
+    out = []
+    for path, assistant in traces:
+        if assistant.id in known or assistant.name.lower() in known:
+            continue
+        finding = make_finding(rule, sc.config, path, 1, 1, None,
+                               rule.format(sc.lang, detail=assistant.name, provider_name=assistant.vendor),
+                               f"assistant {assistant.id}")
+        if finding is not None:
+            out.append(finding)
+    return out
