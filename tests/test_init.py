@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import make_repo
 
 from cadre_hooks.transparency import markdown, template
 from cadre_hooks.transparency.spec import load_spec
-from conftest import make_repo
 
 CODE = '''\
 from mistralai import Mistral
@@ -97,7 +97,8 @@ def test_never_overwrites_without_force(tmp_path: Path, cadre) -> None:  # type:
 
 
 def test_init_from_a_subfolder_writes_at_the_root_and_honours_the_setting(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
-    repo = make_repo(tmp_path / "r", {"src/app.py": CODE, "pyproject.toml": '[tool.cadre]\nai_usage = "docs/AI_USAGE.md"\n'})
+    repo = make_repo(tmp_path / "r", {"src/app.py": CODE,
+                                      "pyproject.toml": '[tool.cadre]\nai_usage = "docs/AI_USAGE.md"\n'})
     assert cadre("init", "src", cwd=repo).status == 0
     assert (repo / "docs" / "AI_USAGE.md").is_file() and not (repo / "src" / "AI_USAGE.md").exists()
 

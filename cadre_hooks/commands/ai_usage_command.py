@@ -18,7 +18,8 @@ from cadre_hooks.scan import exit_status, run
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", metavar="PATH",
-                        help="a folder of the repository (default: the current folder); the whole repository is checked")
+                        help="a folder of the repository (default: the current folder); "
+                             "the whole repository is checked")
     parser.add_argument("--format", "-f", action="append", dest="formats", metavar="FORMAT",
                         help="text (default), json, sarif, gitlab, markdown; repeat with --output for several")
     parser.add_argument("--output", "-o", action="append", dest="outputs", metavar="FILE",

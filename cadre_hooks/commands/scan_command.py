@@ -17,6 +17,10 @@ def options_from(args: argparse.Namespace, **overrides: object) -> ScanOptions:
     cli: dict[str, object] = {}
     if getattr(args, "lang", None):
         cli["lang"] = args.lang
+    if getattr(args, "today", None):
+        from cadre_hooks.transparency.dates import parse_day
+
+        parse_day(args.today, "--today")  # a malformed date is a usage error on every scan
     return ScanOptions(targets=tuple(getattr(args, "paths", ()) or ()), cwd=Path(os.getcwd()),
                        config_file=args.config, cli=cli,
                        honour_suppressions=not getattr(args, "no_suppress", False),

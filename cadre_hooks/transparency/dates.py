@@ -23,7 +23,8 @@ def today(explicit: str | None) -> dt.date:
         try:
             return dt.datetime.fromtimestamp(int(epoch.strip()), tz=dt.timezone.utc).date()
         except (ValueError, OverflowError, OSError):
-            raise ConfigError(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, got {epoch!r}") from None
+            raise ConfigError(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01, "
+                              f"got {epoch!r}") from None
     return dt.date.today()
 
 

@@ -93,14 +93,16 @@ def _check(value: Value, name: str, expected: str, spec: Spec, key: str, provide
 
 def _unknown(name: str, line: int, known: tuple[str, ...], key: str, provider: str | None = None) -> Problem:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return Problem("unknown_field", line, key, field=name, provider=provider, values={"close": close[0] if close else ""})
+    return Problem("unknown_field", line, key, field=name, provider=provider,
+                   values={"close": close[0] if close else ""})
 
 
 def _fields(head: frontmatter.FrontMatter, spec: Spec, today: dt.date, out: Declaration) -> None:
     fields = head.fields
     add = out.problems.append
     for dup in head.duplicates:
-        add(Problem("duplicate_field", dup.line, f"duplicate:{dup.key}", field=dup.key, values={"first": str(dup.first)}))
+        add(Problem("duplicate_field", dup.line, f"duplicate:{dup.key}", field=dup.key,
+                    values={"first": str(dup.first)}))
     for name, value in fields.items():
         if name not in REQUIRED + OPTIONAL and not name.startswith("x-"):
             add(_unknown(name, value.line, REQUIRED + OPTIONAL, f"unknown:{name}"))
@@ -170,7 +172,10 @@ def _text_list(value: Value, name: str, spec: Spec, out: Declaration, allow_mapp
             if spec.is_guidance(item):
                 out.problems.append(Problem("placeholder_field", entry.line, f"{name}:{index}", field=name))
             continue
-        got = "mapping" if entry.fields is not None and not isinstance(item, str) else _type(None if isinstance(item, str) else item)
+        if entry.fields is not None and not isinstance(item, str):
+            got = "mapping"
+        else:
+            got = _type(None if isinstance(item, str) else item)  # a blank string is an empty value
         out.problems.append(Problem("wrong_entry", entry.line, f"{name}:{index}", field=name,
                                     values={"expected": "text", "got": got}))
 

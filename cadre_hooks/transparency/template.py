@@ -72,7 +72,8 @@ def render(project: str, usages: Sequence[Usage], today: dt.date, lang: str) -> 
             by_provider.setdefault(usage.provider, []).append(usage)
     entries = []
     for pid, places in sorted(by_provider.items()):
-        entry = "\n" + string.Template(text["provider"].strip("\n")).substitute(id=scalar(pid), hosting=scalar(hosting(places)))
+        entry = "\n" + string.Template(text["provider"].strip("\n")).substitute(
+            id=scalar(pid), hosting=scalar(hosting(places)))
         hosts = sorted({u.host for u in places if u.host})
         if hosts:
             entry += "\n    endpoints:" + "".join(f"\n      - {scalar(h)}" for h in hosts)
