@@ -6,10 +6,9 @@ files pre-commit happened to pass together.
 
 from __future__ import annotations
 
+import ast
 import functools
 from pathlib import Path
-
-import ast
 
 from cadre_hooks.detect.python.source import decode
 from cadre_hooks.detect.python.values import Evaluator, Scope, Unresolved, Value, module_scope
