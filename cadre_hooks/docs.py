@@ -32,8 +32,9 @@ def rules_markdown(registry: Registry) -> str:
                    f"{', '.join(map(str, rule.commitments))}\n\n")
         out.append(f"*{rule.summary['en']}* / *{rule.summary['fr']}*\n\n")
         out.append(f"### What it does\n\n{doc['what']}\n\n### Why it matters\n\n{doc['why']}\n\n")
-        out.append(f"### Example\n\n```python\n{doc['example'].strip()}\n```\n\n")
-        out.append(f"### Use instead\n\n```python\n{doc['use_instead'].strip()}\n```\n")
+        language = doc.get("language", "python")
+        out.append(f"### Example\n\n```{language}\n{doc['example'].strip()}\n```\n\n")
+        out.append(f"### Use instead\n\n```{language}\n{doc['use_instead'].strip()}\n```\n")
         if doc.get("references"):
             out.append("\n### References\n\n" + "".join(f"- {r}\n" for r in doc["references"]))
     return "".join(out)
