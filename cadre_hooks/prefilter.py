@@ -77,7 +77,7 @@ class Prefilter:
         self._keys = frozenset(self._index)
 
     @classmethod
-    def from_registry(cls, registry: Registry, extra: Iterable[str] = ()) -> "Prefilter":
+    def from_registry(cls, registry: Registry, extra: Iterable[str] = ()) -> Prefilter:
         return cls([*registry.prefilter_words(), *EXTRA_MARKERS, *extra])
 
     def may_hold_ai(self, data: bytes) -> bool:

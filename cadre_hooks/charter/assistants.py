@@ -77,7 +77,7 @@ def declared(root: Path, ai_usage: str) -> set[str]:
     return out
 
 
-def findings(sc: "ScanContext", files: Sequence[str]) -> list[Finding]:
+def findings(sc: ScanContext, files: Sequence[str]) -> list[Finding]:
     rule = sc.rules.get("CDR303")
     if rule is None:
         return []

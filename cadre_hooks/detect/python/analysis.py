@@ -60,7 +60,7 @@ class PythonAnalyzer(CallAnalysis):
             return
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
             self._bind_client(stmt)
-        for name, value in ast.iter_fields(stmt):
+        for _, value in ast.iter_fields(stmt):
             if isinstance(value, ast.expr):
                 self._expr(value)
                 self._statement = stmt.lineno
