@@ -136,3 +136,17 @@ def test_end_to_end_config_files_in_a_git_repository(tmp_path: Path, cadre) -> N
     result = cadre("scan", "--format", "json", ".", cwd=repo)
     assert result.usages() == [(".env.example", 2, "openai", "non-eu"), ("config/settings.yaml", 2, "mistral", "eu")]
     assert {u["kind"] for u in result.json["usages"]} == {"config"}
+
+
+def test_http_recordings_are_not_configuration(tmp_path: Path) -> None:
+    """vcrpy cassettes replay API calls offline in tests: a mention, not a setting."""
+    from cadre_hooks.scan import ScanOptions, run
+
+    root = tmp_path / "repo"
+    (root / "tests" / "cassettes").mkdir(parents=True)
+    (root / "tests" / "cassettes" / "chat.yaml").write_text(
+        "interactions:\n- request:\n    uri: https://api.openai.com/v1/chat/completions\n    method: POST\n"
+        "  response:\n    status: {code: 200}\nversion: 1\n")
+    (root / "settings.yaml").write_text("llm:\n  base_url: https://api.openai.com/v1\n")
+    report, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
+    assert [(u.path, u.provider) for u in report.usages] == [("settings.yaml", "openai")]
