@@ -179,3 +179,18 @@ def test_notebook_code_cells(tmp_path: Path) -> None:
 ])
 def test_langchain_init_chat_model(tmp_path: Path, code: str, expected: list[tuple[int, str | None, str]]) -> None:
     assert [(line, p, j) for _, line, p, j in scan(tmp_path, {"app.py": code})] == expected
+
+
+def test_prefilter_engines_agree() -> None:
+    """RE2 (fast) and `re` (fallback) give the same verdicts, word edges included."""
+    from cadre_hooks.prefilter import Prefilter, _re_pattern
+    from cadre_hooks.registry import load_registry
+
+    prefilter = Prefilter.from_registry(load_registry())
+    fallback = _re_pattern(prefilter.words)
+    samples = [b"import openai\n", b"import openapi\n", b"my_openai = 1", b"x=openai", b"openai", b"nothing here",
+               b"@anthropic-ai/sdk", b"url = 'https://api.mistral.ai/v1'", b"altogether", b"# together with",
+               b"-r base.txt", b"OPENAI_API_KEY=", b"XOPENAI_API_KEYX"]
+    for sample in samples:
+        assert prefilter.may_hold_ai(sample) == (fallback.search(sample) is not None), sample
+    assert not prefilter.may_hold_ai(b"import openapi\n") and prefilter.may_hold_ai(b"import openai\n")

@@ -50,7 +50,15 @@ def _anchored(pattern: str) -> re.Pattern[str]:
     return glob_to_regex(pattern if "/" in pattern else "/" + pattern)
 
 
+@functools.lru_cache(maxsize=2)
+def _any_trace() -> re.Pattern[str]:
+    """Every assistant's patterns in one expression: one match per file instead of fifty."""
+    return re.compile("|".join(f"(?:{p.pattern})" for a in assistants() for p in a.patterns))
+
+
 def match(path: str) -> Assistant | None:
+    if not _any_trace().match(path):
+        return None
     for assistant in assistants():
         if any(p.match(path) for p in assistant.patterns):
             return assistant
