@@ -7,6 +7,7 @@ as a pre-commit call on a few files, stay in-process so they start instantly.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import multiprocessing
 import os
 import stat
@@ -85,39 +86,42 @@ def language(config: Config, options: ScanOptions) -> str:
 _STATE: dict[str, object] = {}
 
 
-def _scan_file(rel: str) -> FileScan:
-    root: Path = _STATE["root"]  # type: ignore[assignment]
+def _scan_file(rel: str) -> FileScan | None:
+    """Read one file and run its detector; None when there is nothing to say about it (the common
+    case: keeping it out of the results saves pickling tens of thousands of empty scans)."""
+    root: str = _STATE["root_str"]  # type: ignore[assignment]
     ctx: DetectContext = _STATE["ctx"]  # type: ignore[assignment]
     prefilter: Prefilter = _STATE["prefilter"]  # type: ignore[assignment]
     max_size: int = _STATE["max_size"]  # type: ignore[assignment]
     detector = detector_for(rel)
     if detector is None:
-        return FileScan(rel)
-    full = root / rel
+        return None
+    full = os.path.join(root, rel)
     try:
-        if full.is_symlink():
-            target = full.resolve(strict=True)
-            try:
-                target.relative_to(root.resolve())
-            except ValueError:
+        st = os.lstat(full)
+        if stat.S_ISLNK(st.st_mode):
+            target = os.path.realpath(full, strict=True)
+            if os.path.commonpath([target, _STATE["real_root"]]) != _STATE["real_root"]:  # type: ignore[list-item]
                 return FileScan(rel, notices=(Notice(rel, "symlink pointing outside the repository; not followed"),))
-        st = full.stat()
+            st = os.stat(full)
         if not stat.S_ISREG(st.st_mode):
-            return FileScan(rel)
+            return None
         if st.st_size > max_size:
             return FileScan(rel, notices=(Notice(rel, f"file of {st.st_size} bytes exceeds max_file_size "
                                                       f"({max_size}); not scanned"),))
-        data = full.read_bytes()
-    except RuntimeError:
-        return FileScan(rel, notices=(Notice(rel, "symlink loop; not followed"),))
-    except OSError as err:
-        return FileScan(rel, notices=(Notice(rel, f"cannot read ({err.strerror or err}); not scanned"),))
+        with open(full, "rb") as fh:
+            data = fh.read()
+    except (RuntimeError, OSError) as err:
+        if isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP:
+            return FileScan(rel, notices=(Notice(rel, "symlink loop; not followed"),))
+        return FileScan(rel, notices=(Notice(rel, f"cannot read ({getattr(err, 'strerror', None) or err}); "
+                                                  "not scanned"),))
     if b"\0" in data[:8192]:
         if rel.lower().endswith(BINARY_SUFFIXES):
-            return FileScan(rel)
+            return None
         return FileScan(rel, notices=(Notice(rel, "binary file; not scanned"),))
     if not prefilter.may_hold_ai(data):
-        return FileScan(rel)
+        return None
     try:
         return detector(rel, data, ctx)
     except (RecursionError, MemoryError) as err:
@@ -132,21 +136,22 @@ def _init_worker(state: dict[str, object]) -> None:
 
 
 def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
-                 jobs: int, track: Callable[[Iterable[FileScan], int], Iterable[FileScan]] | None = None
+                 jobs: int, track: Callable[[Iterable[FileScan | None], int], Iterable[FileScan | None]] | None = None
                  ) -> list[FileScan]:
     """`track(results, total)` may wrap the results as they arrive (progress display)."""
-    state = {"root": root, "ctx": ctx, "prefilter": prefilter, "max_size": max_size}
+    state = {"root": root, "root_str": str(root), "real_root": os.path.realpath(root), "ctx": ctx,
+             "prefilter": prefilter, "max_size": max_size}
     candidates = [f for f in files if detector_for(f) is not None]
     workers = jobs or (os.cpu_count() or 1)
     if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
         _init_worker(state)
-        results: Iterable[FileScan] = map(_scan_file, candidates)
-        return list(track(results, len(candidates)) if track else results)
+        results: Iterable[FileScan | None] = map(_scan_file, candidates)
+        return [r for r in (track(results, len(candidates)) if track else results) if r is not None]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                              initializer=_init_worker, initargs=(state,)) as pool:
-        results = pool.map(_scan_file, candidates, chunksize=max(1, len(candidates) // (workers * 8)))
-        return list(track(results, len(candidates)) if track else results)
+        results = pool.map(_scan_file, candidates, chunksize=max(1, min(512, len(candidates) // (workers * 8))))
+        return [r for r in (track(results, len(candidates)) if track else results) if r is not None]
 
 
 # --- the whole scan ------------------------------------------------------------------------
