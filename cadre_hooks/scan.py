@@ -34,6 +34,8 @@ BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz
                    ".so", ".dll", ".dylib", ".exe", ".bin", ".pyc", ".woff", ".woff2", ".ttf", ".otf", ".jar",
                    ".class", ".mp3", ".mp4", ".webp", ".svgz", ".parquet", ".pt", ".onnx", ".safetensors", ".gguf")
 
+MINIFIABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx")
+
 # A repository check receives the scan so far and returns findings (AI_USAGE.md and friends).
 RepositoryCheck = Callable[["ScanContext", Sequence[Usage]], list[Finding]]
 REPOSITORY_CHECKS: list[RepositoryCheck] = []
@@ -122,6 +124,9 @@ def _scan_file(rel: str) -> FileScan | None:
         return FileScan(rel, notices=(Notice(rel, "binary file; not scanned"),))
     if not prefilter.may_hold_ai(data):
         return None
+    if rel.endswith(MINIFIABLE_SUFFIXES) and len(data) > 20_000 and data.count(b"\n") * 1_000 < len(data):
+        # Lines averaging over a thousand characters: a bundle a build tool wrote, not source code.
+        return FileScan(rel, notices=(Notice(rel, "minified or bundled code; not scanned"),))
     try:
         return detector(rel, data, ctx)
     except (RecursionError, MemoryError) as err:

@@ -204,3 +204,11 @@ def test_no_git_binary_falls_back_to_a_walk(tmp_path: Path, cadre, monkeypatch: 
     result = cadre("scan", "--format", "json", cwd=repo)
     assert result.usages() == [("a.py", 1, "openai", "non-eu")]
     _ = (git, os)
+
+
+def test_minified_bundles_are_noticed_not_scanned(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    bundle = "var a=1;" * 4000 + 'fetch("https://api.openai.com/v1/chat/completions");' + "var b=2;" * 4000
+    repo = make_repo(tmp_path / "r", {"static/app.min.js": bundle, "src/app.js": 'import OpenAI from "openai";\n'})
+    result = cadre("scan", "--format", "json", "static/app.min.js", "src/app.js", cwd=repo)
+    assert [u[0] for u in result.usages()] == ["src/app.js"]
+    assert any("minified" in n["reason"] for n in result.json["notices"])
