@@ -414,3 +414,19 @@ def test_route_rule_can_be_turned_off(tmp_path: Path, cadre) -> None:  # type: i
     repo = make_repo(tmp_path / "r", {"app.py": FLASK, ".cadre.toml": '[severity]\nCDR302 = "off"\n'})
     result = cadre("scan", "--format", "json", "app.py", cwd=repo)
     assert findings(result, "CDR302") == [] and result.status == 0
+
+
+def test_routes_of_an_application_imported_from_the_package(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        "portal/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "portal/llm.py": "import ollama\n\n\ndef ask(q):\n    return ollama.chat(model='mistral:7b', messages=[])\n",
+        "portal/views.py": "from portal import app\nfrom portal.llm import ask\n\n\n@app.route('/q')\ndef q():\n"
+                           "    return ask('q')\n",
+        "portal/direct.py": "import ollama\nfrom . import app\n\n\n@app.post('/d')\ndef d():\n"
+                            "    return ollama.generate(model='mistral:7b', prompt='q')\n",
+    }
+    repo = make_repo(tmp_path / "r", files)
+    assert findings(cadre("scan", "--format", "json", cwd=repo), "CDR302") == [("portal/direct.py", 5),
+                                                                                 ("portal/views.py", 5)]
+    assert findings(cadre("scan", "--format", "json", "portal/direct.py", cwd=repo), "CDR302") == [
+        ("portal/direct.py", 5)]

@@ -14,7 +14,17 @@ if TYPE_CHECKING:
 
 
 def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
-    from cadre_hooks.charter import assistants, downloads, public
+    from cadre_hooks.charter import assistants
 
     traces = [(f, f.line) for f in assistants.findings(sc, sc.selection.files)]  # CDR303
-    return downloads.findings(sc, usages) + public.findings(sc, scans, usages) + traces
+    out: list[tuple[Finding, int]] = []
+    # The other rules' modules are imported only when there is something for them to look at.
+    if any(u.kind == "model" for u in usages):
+        from cadre_hooks.charter import downloads
+
+        out += downloads.findings(sc, usages)
+    if any(scan.routes for scan in scans) or (sc.selection.whole_repository and any(scan.detections for scan in scans)):
+        from cadre_hooks.charter import public
+
+        out += public.findings(sc, scans, usages)
+    return out + traces

@@ -11,33 +11,48 @@ route or its `def` line: `# cadre: ignore[CDR302] internal route, agents only`.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from cadre_hooks.detect.python.webroutes import (
+    FRAMEWORK_ROOTS,
+    HANDLER_METHODS,
+    has_route_decorator,
+    route_markers,
+)
 from cadre_hooks.findings import make_finding
-from cadre_hooks.model import FileScan, Finding, RouteFunction, Usage
+from cadre_hooks.model import Detection, FileScan, Finding, RouteFunction, Usage
 
 if TYPE_CHECKING:
     from cadre_hooks.detect.python.crossfile import Locate
     from cadre_hooks.scan import ScanContext
 
 RULE = "CDR302"
-MAX_ROUNDS = 4  # import hops followed from an AI module to the route files that use it
 Key = tuple[str, str]  # (path, function name)
 Hit = tuple[str, int, str]  # (path, line, evidence) of the AI call reached
+Loader = Callable[[str], Sequence[RouteFunction]]
+@functools.cache
+def _web_import() -> re.Pattern[bytes]:
+    """The import header of a module that may define web handlers (checked on bytes, before any
+    parsing); aiohttp only for its server side (`aiohttp.web`), its client is everywhere."""
+    roots = b"|".join(re.escape(r.encode()) for r in sorted(FRAMEWORK_ROOTS - {"aiohttp"}))
+    return re.compile(rb"(?:from|import)[ \t]+(?:" + roots + rb")\b"
+                      rb"|from[ \t]+aiohttp[ \t]+import[^\n]*\bweb\b|(?:from|import)[ \t]+aiohttp\.web\b")
 
 
 def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
     rule = sc.rules.get(RULE)
     records = [r for scan in scans for r in scan.routes]
+    whole = sc.selection.whole_repository
+    load: Loader | None = None
+    if whole and any(scan.detections for scan in scans if scan.path.endswith(".py")):
+        load = _loader(sc, scans)
+        records += skipped_route_modules(sc, scans, load)
     if rule is None or not records:
         return []
-    whole = sc.selection.whole_repository
-    if whole:
-        analysed = {scan.path for scan in scans if "routes-analysed" in scan.facts}
-        records += follow_imports(sc, records, analysed)
-    graph = CallGraph(records, cross_file=whole)
+    graph = CallGraph(records, cross_file=whole, load=load)
     out = []
     for key, (label, line) in sorted(graph.handlers().items()):
         hit = graph.reach(key)
@@ -69,34 +84,45 @@ def _provider(usages: Sequence[Usage], path: str, line: int) -> str | None:
 
 
 class CallGraph:
-    """Functions by (path, name); who is a handler; which AI call each one reaches, if any."""
+    """Functions by (path, name); who is a handler; which AI call each one reaches, if any. With
+    `load`, the modules of other files are analysed when a call first leads into them."""
 
-    def __init__(self, records: Sequence[RouteFunction], cross_file: bool) -> None:
+    def __init__(self, records: Sequence[RouteFunction], cross_file: bool, load: Loader | None = None) -> None:
         self.cross_file = cross_file
-        self.functions: dict[Key, RouteFunction] = {(r.path, r.name): r for r in records if r.name}
-        self.exposed = [r for r in records if r.exposes]
+        self.load = load
+        self.functions: dict[Key, RouteFunction] = {}
+        self.exposed: list[RouteFunction] = []
+        self.loaded = {r.path for r in records}
+        self._add(records)
         self._memo: dict[Key, Hit | None] = {}
+
+    def _add(self, records: Sequence[RouteFunction]) -> None:
+        self.functions.update({(r.path, r.name): r for r in records if r.name})
+        self.exposed += [r for r in records if r.exposes]
+
+    def _function(self, key: Key) -> RouteFunction | None:
+        if key not in self.functions and self.load is not None and key[0] not in self.loaded:
+            self.loaded.add(key[0])
+            self._add(self.load(key[0]))
+        return self.functions.get(key)
 
     def handlers(self) -> dict[Key, tuple[str, int]]:
         """Handler -> (how it is exposed, line of the route declaration in its own file or 0)."""
-        from cadre_hooks.detect.python.webroutes import HANDLER_METHODS
-
         found = {key: (r.handler, r.handler_line) for key, r in self.functions.items() if r.handler}
         if self.cross_file:
             for ref in self.exposed:
                 path, _, name = ref.exposes.partition(":")
                 label = f"{ref.handler} ({ref.path}:{ref.line})"
-                targets = [(path, name)] if (path, name) in self.functions else \
-                    [(path, f"{name}.{m}") for m in sorted(HANDLER_METHODS) if (path, f"{name}.{m}") in self.functions]
-                for key in targets:
-                    found.setdefault(key, (label, 0))
+                for key in [(path, name), *((path, f"{name}.{m}") for m in sorted(HANDLER_METHODS))]:
+                    if self._function(key) is not None:
+                        found.setdefault(key, (label, 0))
         return found
 
     def reach(self, key: Key, active: frozenset[Key] = frozenset()) -> Hit | None:
         """The first AI call `key` makes or reaches through its callees (cycles cut)."""
         if key in self._memo:
             return self._memo[key]
-        fn = self.functions.get(key)
+        fn = self._function(key)
         if fn is None or key in active:
             return None
         hit: Hit | None = (fn.path, fn.ai_line, fn.ai_evidence) if fn.ai_line else None
@@ -115,90 +141,70 @@ class CallGraph:
             self._memo[key] = hit
         return hit
 
-    def reaching_files(self) -> set[str]:
-        return {path for key in self.functions for path in [key[0]] if self.reach(key) is not None}
 
-
-def follow_imports(sc: ScanContext, records: list[RouteFunction], analysed: set[str]) -> list[RouteFunction]:
-    """Route analysis of the Python files that import, directly or through other modules, a module
-    whose functions reach AI: the route files the main pass skipped (no AI import of their own)."""
+def _loader(sc: ScanContext, scans: Sequence[FileScan]) -> Loader:
+    """Route records of a module of the repository, read on demand (with what the main pass found in it)."""
     from cadre_hooks.detect.python.project import ProjectIndex
-    from cadre_hooks.detect.python.source import decode
 
-    pending = [f for f in sc.selection.files if f.endswith(".py") and f not in analysed]
-    if not pending:
-        return []
     project = ProjectIndex(sc.root)
-    texts: dict[str, bytes] = {}
-    added: list[RouteFunction] = []
-    done: set[str] = set()
-    targets = CallGraph(records, cross_file=True).reaching_files()
-    for _ in range(MAX_ROUNDS):
-        if not targets:
-            break
-        patterns = [_import_pattern(t) for t in sorted(targets)]
-        found = []
-        for rel in pending:
-            if rel in done:
+    detections = {scan.path: scan.detections for scan in scans if scan.detections}
+    analysed = {scan.path for scan in scans if "routes-analysed" in scan.facts}
+
+    def load(rel: str) -> Sequence[RouteFunction]:
+        if rel in analysed or not rel.endswith(".py"):
+            return ()
+        analysed.add(rel)
+        try:
+            data = (sc.root / rel).read_bytes()
+        except OSError:
+            return ()
+        if len(data) > sc.config.max_file_size:
+            return ()
+        return scan_file(rel, data, sc, project.locate, detections.get(rel, ()))
+
+    return load
+
+
+def skipped_route_modules(sc: ScanContext, scans: Sequence[FileScan], load: Loader) -> list[RouteFunction]:
+    """Route records of the modules that import a web framework but no AI library (the main pass
+    skipped them): their handlers may call the project's own AI functions."""
+    analysed = {scan.path for scan in scans if "routes-analysed" in scan.facts}
+    out: list[RouteFunction] = []
+    for rel in sc.selection.files:
+        if not rel.endswith(".py") or rel in analysed:
+            continue
+        if rel.rsplit("/", 1)[-1] not in ("urls.py", "views.py"):
+            try:
+                with open(sc.root / rel, "rb") as fh:
+                    data = fh.read(sc.config.max_file_size + 1)
+            except OSError:
                 continue
-            data = texts.get(rel)
-            if data is None:
-                try:
-                    data = (sc.root / rel).read_bytes()[: sc.config.max_file_size]
-                except OSError:
-                    data = b""
-                texts[rel] = data
-            if b"import" in data and any(p(rel, data) for p in patterns):
-                found.append(rel)
-        new: list[RouteFunction] = []
-        for rel in found:
-            done.add(rel)
-            text, _, _ = decode(texts[rel])
-            new += scan_file(rel, text.lstrip("\ufeff"), sc, project.locate)
-        if not new:
-            break
-        before = targets | {r.path for r in records}
-        added += new
-        targets = CallGraph([*records, *added], cross_file=True).reaching_files() - before
-    return added
+            if not (_web_import().search(_header(data)) or has_route_decorator(data)) or not route_markers().search(data):
+                continue
+        out += load(rel)
+    return out
 
 
-def _import_pattern(target: str) -> _ImportMatch:
-    parts = target[:-3].split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return _ImportMatch(parts, target.rsplit("/", 1)[0] + "/" if "/" in target else "")
+def _header(data: bytes) -> bytes:
+    """The part of a module before its first top-level function or class: where its imports are."""
+    ends = [i for i in (data.find(b"\ndef "), data.find(b"\nclass "), data.find(b"\nasync def ")) if i >= 0]
+    return data[:min(ends)] if ends else data
 
 
-class _ImportMatch:
-    """Cheap test that a file may import the module `parts`: its name, then its package's name or a
-    relative import from a file of the same package tree (the exact resolution comes after)."""
-
-    def __init__(self, parts: list[str], folder: str) -> None:
-        self.stem = re.compile(rb"\b" + re.escape(parts[-1].encode()) + rb"\b") if parts else None
-        self.parent = re.compile(rb"\b" + re.escape(parts[-2].encode()) + rb"\b") if len(parts) > 1 else None
-        self.top = len(parts) == 1
-        self.package_root = folder.rsplit("/", 2)[0] if folder.count("/") > 1 else ""
-
-    def __call__(self, rel: str, data: bytes) -> bool:
-        if self.stem is None or not self.stem.search(data):
-            return False
-        if self.top or (self.parent is not None and self.parent.search(data)):
-            return True
-        return rel.startswith(self.package_root) and re.search(rb"from\s+\.", data) is not None
-
-
-def scan_file(path: str, text: str, sc: ScanContext, locate: Locate) -> tuple[RouteFunction, ...]:
-    """The route records of a module the main pass did not analyse (it holds no AI import of its own)."""
+def scan_file(path: str, data: bytes, sc: ScanContext, locate: Locate,
+              detections: Sequence[Detection] = ()) -> tuple[RouteFunction, ...]:
+    """The route records of a module the main pass did not analyse for routes."""
     import ast
     import warnings
 
     from cadre_hooks.detect.python.routes import analyse_routes
+    from cadre_hooks.detect.python.source import decode
 
+    text, _, _ = decode(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            tree = ast.parse(text.lstrip("\ufeff"))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
-    return analyse_routes(path, tree, sc.registry, sc.root, locate)
+    return analyse_routes(path, tree, sc.registry, sc.root, locate, detections=detections)

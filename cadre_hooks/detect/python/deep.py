@@ -1,5 +1,5 @@
-"""The full analysis of one Python file: the `ast` pass, then the web-route pass (CDR302) on the
-same tree, with the AI client names and detections the first pass found."""
+"""The full analysis of one Python file: the `ast` pass, then, on modules that may define web
+handlers, the route pass (CDR302) on the same tree with what the first pass found."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import ast
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python.analysis import PythonAnalyzer
 from cadre_hooks.detect.python.project import ProjectIndex
-from cadre_hooks.detect.python.routes import analyse_routes
+from cadre_hooks.detect.python.routes import analyse_routes, is_route_module
 from cadre_hooks.detect.python.source import Source
-from cadre_hooks.detect.python.values import Value
+from cadre_hooks.detect.python.values import Value, statements
 from cadre_hooks.model import FileScan, Notice
 
 _PROJECTS: dict[str, ProjectIndex] = {}
@@ -31,9 +31,13 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
 
     analyzer = PythonAnalyzer(path, source, tree, ctx, resolve_import)
     analyzer.run()
-    # Every analysed file: a handler elsewhere may call its AI functions (followed on whole-repository scans).
+    # Web handlers and the AI calls they reach (CDR302); the other modules are read on demand by the
+    # rule, when a handler calls into them on a whole-repository scan.
+    if not is_route_module(path, analyzer.bound, source.text):
+        return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
+                        models=tuple(analyzer.models), notices=tuple(notices))
     routes = analyse_routes(path, tree, ctx.registry, ctx.root, project.locate, analyzer.ai_names,
-                            analyzer.detections)
+                            analyzer.detections, analyzer.bound)
     return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
                     models=tuple(analyzer.models), notices=tuple(notices), facts=("routes-analysed",),
                     routes=routes)

@@ -1,12 +1,13 @@
 """A cheap first look with the stdlib parser: does this module import anything AI, call an HTTP
 library, import dynamically or hold an AI URL? Most files that merely mention a provider
-(in a comment, a docstring, a name) are settled here without importing libcst."""
+(in a comment, a docstring, a name) are settled here, before the full analysis."""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable
 
+from cadre_hooks.detect.python.values import statements
 from cadre_hooks.registry import Registry
 
 _TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "requests", "httpx", "aiohttp", "urllib",
@@ -14,19 +15,21 @@ _TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "reques
 
 
 def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[str], bool]) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
+    for stmt in statements(tree):
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
                 if alias.name.split(".")[0] in _TRIGGER_ROOTS or _ai(registry, alias.name):
                     return True
-        elif isinstance(node, ast.ImportFrom):
-            if node.level or not node.module:
+        elif isinstance(stmt, ast.ImportFrom):
+            if stmt.level or not stmt.module:
                 continue
-            if node.module.split(".")[0] in _TRIGGER_ROOTS or _ai(registry, node.module):
+            if stmt.module.split(".")[0] in _TRIGGER_ROOTS or _ai(registry, stmt.module):
                 return True
-            if any(_ai(registry, f"{node.module}.{a.name}") for a in node.names):
+            if any(_ai(registry, f"{stmt.module}.{a.name}") for a in stmt.names):
                 return True
-        elif isinstance(node, ast.Name) and node.id == "__import__":
+    # No AI import: only a dynamic import or a hard-coded AI URL can still make it AI.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "__import__":
             return True
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and ("." in node.value or "//" in node.value):
             if is_ai_url(node.value):

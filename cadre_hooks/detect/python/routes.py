@@ -21,6 +21,7 @@ from cadre_hooks.model import Detection, RouteFunction
 from cadre_hooks.registry import Registry
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
+_LEAVES = (ast.Name, ast.Constant, ast.expr_context)
 
 
 @dataclass
@@ -40,8 +41,10 @@ class _Function:
 
 class RouteAnalyzer:
     def __init__(self, path: str, tree: ast.Module, registry: Registry, root: Path, locate: Locate | None,
-                 ai_names: Mapping[str, str | None] = {}, detections: Sequence[Detection] = ()) -> None:
+                 ai_names: Mapping[str, str | None] = {}, detections: Sequence[Detection] = (),
+                 bound: Mapping[str, str] | None = None) -> None:
         self.path, self.tree, self.registry = path, tree, registry
+        self._given_bound = bound
         self.ai_names = {n: p for n, p in ai_names.items() if not self._crowd(p)}
         self.detections = [d for d in detections if d.kind not in ("import", "dependency", "config")
                            and not self._crowd(d.provider_hint)]
@@ -89,7 +92,7 @@ class RouteAnalyzer:
             return None
         return f"{target}.{rest}" if rest else target
 
-    def _target(self, node: ast.AST) -> tuple[str, ...]:
+    def _target(self, node: ast.AST, qname: str | None = "") -> tuple[str, ...]:
         """What an expression may name: local function keys (innermost scope first), or `path.py:name`."""
         name = dotted(node)
         if not name:
@@ -104,7 +107,7 @@ class RouteAnalyzer:
                     external = self.project.resolve(owner[1:] + "." + attr)
                     return (external,) if external else ()
                 return (f"{owner}.{attr}",)
-        qname = self._qname(node)
+        qname = self._qname(node) if qname == "" else qname
         if qname is not None:
             external = self.project.resolve(qname)
             return (external,) if external else ()
@@ -118,24 +121,48 @@ class RouteAnalyzer:
         return self._result()
 
     def _imports(self) -> None:
-        self.bound, roots = import_bindings(self.tree)
+        if self._given_bound is not None:  # the main analyser's, already collected
+            self.bound = dict(self._given_bound)
+            roots = {q.split(".")[0] for q in self.bound.values() if not q.startswith(".")}
+        else:
+            self.bound, roots = import_bindings(self.tree)
         self.web_module = not roots.isdisjoint(web.FRAMEWORK_ROOTS)
         self.django = not roots.isdisjoint(("django", "rest_framework"))
 
     def _node(self, node: ast.AST) -> None:
+        # Field by field rather than ast.walk/iter_child_nodes: this pass is on the hot path of big scans.
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._function(node)
         elif isinstance(node, ast.ClassDef):
             self._class(node)
         elif isinstance(node, ast.expr):
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Call):
-                    self._call(sub)
+            self._calls_in(node)
         else:
             if isinstance(node, (ast.Assign, ast.AnnAssign)):
                 self._assign(node)
-            for child in ast.iter_child_nodes(node):
-                self._node(child)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            self._node(item)
+                elif isinstance(value, ast.AST):
+                    self._node(value)
+
+    def _calls_in(self, expr: ast.expr) -> None:
+        stack: list[ast.AST] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, _LEAVES):
+                continue
+            if isinstance(node, ast.Call):
+                self._call(node)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    stack.extend(item for item in value if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    stack.append(value)
 
     def _class(self, node: ast.ClassDef) -> None:
         key = ".".join([*self.scopes, node.name])
@@ -182,7 +209,8 @@ class RouteAnalyzer:
             owner = dotted(target.value) or ""
             if owner in self.web_objects:
                 return True
-            return self.web_module and owner.rsplit(".", 1)[-1] in web.CONVENTIONAL_NAMES
+            # `app`, `router`, `bp`...: in a web module, or imported (`from app import app`).
+            return owner.rsplit(".", 1)[-1] in web.CONVENTIONAL_NAMES and (self.web_module or owner in self.bound)
         return False
 
     def _assign(self, node: ast.Assign | ast.AnnAssign) -> None:
@@ -195,7 +223,8 @@ class RouteAnalyzer:
         if qname in web.APP_FACTORIES:
             self.web_objects.update(names)
         if qname is not None and self._is_ai(qname):
-            return  # bound to an AI client: the analyser's ai_names hold it
+            self.ai_names.update({n: None for n in names if n not in self.ai_names})  # an AI client
+            return
         if self.stack:
             self.stack[-1].rebound.update(n for n in names if n in self.ai_names)
         if not isinstance(value, ast.Call):
@@ -208,21 +237,22 @@ class RouteAnalyzer:
 
     # --- calls --------------------------------------------------------------------------
     def _call(self, node: ast.Call) -> None:
-        self._registration(node)
+        qname = self._qname(node.func)
+        self._registration(node, qname)
         if not self.stack:
             return
-        if self._ai_call(node):
+        if self._ai_call(node, qname):
             for fn in self.stack:
                 if not fn.ai_line or node.lineno < fn.ai_line:
                     fn.ai_line, fn.ai_evidence = node.lineno, self._code(node.func) + "(…)"
             return
-        callee = self._target(node.func)
+        callee = self._target(node.func, qname)
         if callee:
             for fn in self.stack:
                 if callee not in fn.calls:
                     fn.calls.append(callee)
 
-    def _ai_call(self, node: ast.Call) -> bool:
+    def _ai_call(self, node: ast.Call, qname: str | None) -> bool:
         name = dotted(node.func)
         if name:
             parts = name.split(".")
@@ -231,12 +261,11 @@ class RouteAnalyzer:
                 prefix = ".".join(parts[:end])
                 if prefix in self.ai_names and prefix not in rebound:
                     return True
-        qname = self._qname(node.func)
         return qname is not None and not qname.startswith(".") and self._is_ai(qname)
 
-    def _registration(self, node: ast.Call) -> None:
+    def _registration(self, node: ast.Call, qname: str | None) -> None:
         """`path("aide/", views.aide)`, `app.add_url_rule(..., view_func=aide)`, `Route("/", endpoint=aide)`."""
-        index = web.REGISTRARS.get(self._qname(node.func) or "")
+        index = web.REGISTRARS.get(qname or "")
         if index is None and not (self.web_module and isinstance(node.func, ast.Attribute)
                                   and node.func.attr in web.REGISTRAR_METHODS):
             return
@@ -288,10 +317,18 @@ class RouteAnalyzer:
 
 
 def analyse_routes(path: str, tree: ast.Module, registry: Registry, root: Path, locate: Locate | None,
-                   ai_names: Mapping[str, str | None] = {}, detections: Sequence[Detection] = ()) \
-        -> tuple[RouteFunction, ...]:
-    """The route records of a parsed module (after the main analyser: its AI names and detections)."""
+                   ai_names: Mapping[str, str | None] = {}, detections: Sequence[Detection] = (),
+                   bound: Mapping[str, str] | None = None) -> tuple[RouteFunction, ...]:
+    """The route records of a parsed module (after the main analyser: its AI names, detections, imports)."""
     try:
-        return RouteAnalyzer(path, tree, registry, root, locate, ai_names, detections).run()
+        return RouteAnalyzer(path, tree, registry, root, locate, ai_names, detections, bound).run()
     except RecursionError:
         return ()
+
+
+def is_route_module(path: str, bound: Mapping[str, str], text: str = "") -> bool:
+    """A module that may define web handlers: it imports a web framework, is Django's urls/views,
+    or decorates functions with the routes of an application object imported from elsewhere."""
+    return path.rsplit("/", 1)[-1] in ("urls.py", "views.py") or any(
+        q.split(".")[0] in web.FRAMEWORK_ROOTS for q in bound.values() if not q.startswith(".")) \
+        or web.has_route_decorator(text.encode("utf-8", "replace"))

@@ -17,6 +17,7 @@ from cadre_hooks.detect.python.values import (
     assignments,
     dotted,
     module_scope,
+    statements,
 )
 from cadre_hooks.model import Detection, ModelRef
 
@@ -109,7 +110,7 @@ class ModuleState:
 
     def _collect_imports(self) -> None:
         """Bind every imported name (function-level imports included) to its qualified name."""
-        for node in ast.walk(self.tree):
+        for node in statements(self.tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:

@@ -11,7 +11,7 @@ Works on the stdlib `ast` tree (see analysis.py for why).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 MAX_DEPTH = 6
@@ -57,6 +57,25 @@ def _targets(stmt: ast.stmt) -> list[tuple[str, ast.expr]]:
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
             out.append(("self." + target.attr, value))
     return out
+
+
+def statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Every statement of a module at any depth (function and class bodies included), without
+    descending into expressions: imports are statements, so this finds them at a fraction of
+    the cost of `ast.walk`."""
+    stack: list[ast.stmt] = list(reversed(tree.body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        children: list[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            children.extend(getattr(stmt, field, None) or [])
+        for handler in getattr(stmt, "handlers", None) or []:
+            children.extend(handler.body)
+        if isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                children.extend(case.body)
+        stack.extend(reversed(children))
 
 
 def assignments(body: ast.AST) -> Table:
