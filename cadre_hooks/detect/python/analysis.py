@@ -15,16 +15,23 @@ define routes.
 from __future__ import annotations
 
 import ast
+import re
 
-from cadre_hooks.detect.python.calls import CallAnalysis
+from cadre_hooks.detect.python.calls import MODEL_ARGS, CallAnalysis, relevant_import
 from cadre_hooks.model import Detection
+
+
+MODEL_WORDS = (*MODEL_ARGS, "__import__")
 
 
 class PythonAnalyzer(CallAnalysis):
     """Walks one module once; collects detections, model names and the names bound to AI clients."""
 
+    _relevant: re.Pattern[str] | None = None
+
     def run(self) -> None:
         self._collect_imports()
+        self._relevant = self._relevance_filter()
         self._note_docstring(self.tree)
         self._block(self.tree.body)
         self._finish()
@@ -84,7 +91,27 @@ class PythonAnalyzer(CallAnalysis):
             else:
                 self._generic(child)
 
+    def _relevance_filter(self) -> re.Pattern[str] | None:
+        """A pattern that any expression worth walking must match in its source lines: the local
+        names of AI, HTTP and cloud imports, URLs, model arguments. Most expressions of a module
+        that uses AI never mention any of them, and skipping their subtrees halves the analysis."""
+        if self._routes_by_name():
+            return None  # "provider:model" strings can be anywhere
+        names = sorted(name for name, target in self.bound.items() if relevant_import(target, self.registry))
+        words = [re.escape(n) for n in names] + list(MODEL_WORDS)
+        if self.uses_boto3:
+            words += ["client", "resource"]
+        alternatives = [r"\b(?:" + "|".join(words) + r")\b", "://", r"\.(?:com|ai|io|net|cloud|eu|fr|de|xyz|gouv|"
+                        r"co|app|dev|org|aws|cn)\b", ":\\d{2,5}\b"]
+        return re.compile("|".join(alternatives))
+
+    def _span(self, node: ast.expr) -> str:
+        start, end = node.lineno, node.end_lineno or node.lineno
+        return self.lines[start - 1] if start == end else "\n".join(self.lines[start - 1:end])
+
     def _expr(self, root: ast.expr) -> None:
+        if self._relevant is not None and not self._relevant.search(self._span(root)):
+            return
         stack: list[ast.AST] = [root]
         while stack:
             node = stack.pop()

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from cadre_hooks.detect.python.state import LANGCHAIN_ROUTERS, ModuleState, Owner, passive
 from cadre_hooks.detect.python.values import Unresolved, dotted
 from cadre_hooks.model import ModelRef
+from cadre_hooks.registry import Registry
 from cadre_hooks.registry.index import REGION_ARGS
 
 HTTP_CALLS = frozenset(
@@ -35,6 +36,17 @@ DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
 MOCK_RECEIVERS = frozenset({"httpx_mock", "requests_mock", "respx_mock", "responses", "respx", "aioresponses",
                             "httpretty", "mock_router", "mocked", "rsps", "aresponses"})
 MOCK_METHODS = frozenset({"add_response", "add_callback", "register_uri", "add_passthru", "add_exception"})
+
+
+TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "requests", "httpx", "aiohttp", "urllib",
+                           "http", "websockets", "websocket", "builtins"})
+
+
+def relevant_import(target: str, registry: Registry) -> bool:
+    """An imported name whose calls this analysis looks at: AI modules, HTTP libraries, boto3, LiteLLM."""
+    root = target.split(".")[0]
+    return root in TRIGGER_ROOTS or root.startswith("langchain") or registry.is_ai_module(target) \
+        or registry.is_ai_module(target.rsplit(".", 1)[0]) or registry.model_loader(target + ".from_pretrained") is not None
 
 
 class CallAnalysis(ModuleState):
