@@ -15,6 +15,7 @@ define routes.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from cadre_hooks.detect.python.calls import MODEL_ARGS, CallAnalysis, relevant_import
@@ -22,6 +23,14 @@ from cadre_hooks.model import Detection
 
 
 MODEL_WORDS = (*MODEL_ARGS, "__import__")
+
+
+@functools.lru_cache(maxsize=512)
+def _relevance_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Compiled once per set of imported names (compiling costs more than searching)."""
+    words = [re.escape(n) for n in names] + list(MODEL_WORDS)
+    return re.compile("|".join([r"\b(?:" + "|".join(words) + r")\b", "://", r":\d{2,5}\b",
+                                r"\.(?:com|ai|io|net|cloud|eu|fr|de|xyz|gouv|co|app|dev|org|aws|cn)\b"]))
 
 
 class PythonAnalyzer(CallAnalysis):
@@ -97,13 +106,8 @@ class PythonAnalyzer(CallAnalysis):
         that uses AI never mention any of them, and skipping their subtrees halves the analysis."""
         if self._routes_by_name():
             return None  # "provider:model" strings can be anywhere
-        names = sorted(name for name, target in self.bound.items() if relevant_import(target, self.registry))
-        words = [re.escape(n) for n in names] + list(MODEL_WORDS)
-        if self.uses_boto3:
-            words += ["client", "resource"]
-        alternatives = [r"\b(?:" + "|".join(words) + r")\b", "://", r"\.(?:com|ai|io|net|cloud|eu|fr|de|xyz|gouv|"
-                        r"co|app|dev|org|aws|cn)\b", ":\\d{2,5}\b"]
-        return re.compile("|".join(alternatives))
+        names = tuple(sorted(name for name, target in self.bound.items() if relevant_import(target, self.registry)))
+        return _relevance_pattern(names + (("client", "resource") if self.uses_boto3 else ()))
 
     def _span(self, node: ast.expr) -> str:
         start, end = node.lineno, node.end_lineno or node.lineno
