@@ -5,11 +5,12 @@ Names are matched on their qualified names (aliases, `from x import y` and submo
 from the module's imports), never on the text of the source; a comment, a docstring or a
 variable named after a provider is never a usage.
 
-It walks the stdlib `ast` tree: on a 1,550-line file libcst takes 0.14 s to parse, 0.26 s for
-positions and 1.1 s for scopes and qualified names, against 0.02 s for `ast.parse`, and the
-speed targets (a full scan within a few times ripgrep) leave no room for the former on every
-file that uses AI. libcst stays for the web-route analysis (routes.py), on the few files that
-define routes.
+It walks the stdlib `ast` tree, with qualified names resolved from the module's own imports.
+libcst was the first choice and was measured out of the per-file path: on a 1,550-line file it
+takes 0.14 s to parse, 0.26 s for positions and 1.1 s for scopes and qualified names, against
+0.02 s for `ast.parse`; litellm (2,700 Python files, most of them using AI) took minutes instead
+of seconds. What libcst adds over `ast` is comments, and suppression comments are read from the
+tokens (source.py).
 """
 
 from __future__ import annotations
