@@ -28,15 +28,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 CADRE = [sys.executable, "-c", "from cadre_hooks.cli import entry; entry()"]
-# Runs a command and prints the peak RSS (KiB) of its largest descendant process on stderr's last line.
-PEAK = ("import resource, subprocess, sys\n"
-        "status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, status)\n")
+# Runs a command; prints its wall time (s, the wrapper's own start left out) and the peak RSS (KiB)
+# of its largest descendant process (cadre or one of its workers).
+PEAK = ("import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
 TARGETS = {"prefilter": 3.0, "full": 5.0}
 
 
@@ -51,11 +52,10 @@ def timed(cmd: list[str], cwd: Path, runs: int) -> dict[str, float]:
     """Median wall time (s) and peak memory (MiB) of `cmd` over `runs` runs."""
     times, peaks = [], []
     for _ in range(runs):
-        start = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", PEAK, *cmd], cwd=cwd, env=environment(), capture_output=True,
                              text=True, check=True).stdout.split()
-        times.append(time.perf_counter() - start)
-        peaks.append(int(out[0]) / 1024)
+        times.append(float(out[0]))
+        peaks.append(int(out[1]) / 1024)
     return {"seconds": round(statistics.median(times), 3), "peak_mib": round(max(peaks), 1)}
 
 

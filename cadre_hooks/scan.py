@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-import multiprocessing
 import os
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,6 +150,9 @@ def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter
         _init_worker(state)
         results: Iterable[FileScan | None] = map(_scan_file, candidates)
         return [r for r in (track(results, len(candidates)) if track else results) if r is not None]
+    import multiprocessing  # ~20 ms of imports that a pre-commit call on a few files never needs
+    from concurrent.futures import ProcessPoolExecutor
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                              initializer=_init_worker, initargs=(state,)) as pool:

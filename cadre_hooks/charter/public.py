@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cadre_hooks.scan import ScanContext
 
 RULE = "CDR302"
+HEAD_BYTES = 16384  # what is read of a module to tell whether it imports a web framework
 Key = tuple[str, str]  # (path, function name)
 Hit = tuple[str, int, str]  # (path, line, evidence) of the AI call reached
 Loader = Callable[[str], Sequence[RouteFunction]]
@@ -176,10 +177,13 @@ def skipped_route_modules(sc: ScanContext, scans: Sequence[FileScan], load: Load
         if rel.rsplit("/", 1)[-1] not in ("urls.py", "views.py"):
             try:
                 with open(sc.root / rel, "rb") as fh:
-                    data = fh.read(sc.config.max_file_size + 1)
+                    head = fh.read(HEAD_BYTES)  # imports sit at the top; most modules stop here
+                    if not (_web_import().search(_header(head)) or has_route_decorator(head)):
+                        continue
+                    data = head + fh.read(sc.config.max_file_size)
             except OSError:
                 continue
-            if not (_web_import().search(_header(data)) or has_route_decorator(data)) or not route_markers().search(data):
+            if not route_markers().search(data):
                 continue
         out += load(rel)
     return out

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from cadre_hooks.cli import EXIT_CLEAN, UsageError, command
@@ -24,7 +22,7 @@ from cadre_hooks.prefilter import Prefilter
 
 # What Rust's regex engine (ripgrep) accepts after a backslash, outside a character class.
 _RG_META = set(b"\\.+*?()|[]{}^$#&-~")
-_ESCAPE = re.compile(rb"\\(.)", re.S)
+_ESCAPE = rb"\\(.)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,7 +55,7 @@ def prefilter_for(cwd: Path, paths: list[str], config_file: Path | None) -> tupl
 def rg_pattern(prefilter: Prefilter) -> str:
     """The same pattern for ripgrep: ASCII word boundaries instead of look-arounds, and only the
     escapes Rust's regex syntax accepts (Python's re.escape also escapes `/`, `:` and spaces)."""
-    text = _ESCAPE.sub(lambda m: m.group(0) if m.group(1)[0] in _RG_META else m.group(1), prefilter.pattern.pattern)
+    text = re.sub(_ESCAPE, lambda m: m.group(0) if m.group(1)[0] in _RG_META else m.group(1), prefilter.pattern.pattern)
     text = text.replace(rb"(?<![A-Za-z0-9_])", rb"(?-u:\b)").replace(rb"(?![A-Za-z0-9_])", rb"(?-u:\b)")
     return text.decode("utf-8")
 
@@ -96,6 +94,9 @@ def prefilter_pass(prefilter: Prefilter, files: list[str], root: Path, max_size:
         _init(prefilter, root, max_size)
         results = [_match(chunk) for chunk in chunks]
     else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_init,
                                  initargs=(prefilter, root, max_size)) as pool:

@@ -8,8 +8,8 @@ variable named after a provider is never a usage.
 It walks the stdlib `ast` tree, with qualified names resolved from the module's own imports.
 libcst was the first choice and was measured out of the per-file path: on a 1,550-line file it
 takes 0.14 s to parse, 0.26 s for positions and 1.1 s for scopes and qualified names, against
-0.02 s for `ast.parse`; litellm (2,700 Python files, most of them using AI) took minutes instead
-of seconds. What libcst adds over `ast` is comments, and suppression comments are read from the
+0.02 s for `ast.parse`; a scan of simonw/llm (116 files) took 18.6 s with libcst against 2.5 s
+on `ast`. What libcst adds over `ast` is comments, and suppression comments are read from the
 tokens (source.py).
 """
 
