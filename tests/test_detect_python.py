@@ -62,6 +62,9 @@ CASES = [
      [(2, "self-hosted", "local")]),
     ("unknown public host", "from openai import OpenAI\nc = OpenAI(base_url='https://llm.example.com/v1')\n",
      [(2, None, "unknown")]),
+    ("module-level endpoint (openai < 1)", "import openai\nopenai.api_base = 'https://api.mistral.ai/v1'\n"
+     "openai.ChatCompletion.create(model='mistral-small-2409', messages=[])\n", [(2, "mistral", "eu")]),
+    ("settings unpacked", "from openai import OpenAI\nc = OpenAI(**settings)\n", [(2, None, "unknown")]),
     ("mixed clients", "from openai import OpenAI\na = OpenAI()\nb = OpenAI(base_url='https://api.mistral.ai/v1')\n",
      [(1, "openai", "non-eu"), (3, "mistral", "eu")]),
     ("azure single provider", "import os\nfrom openai import AzureOpenAI\nc = AzureOpenAI(azure_endpoint=os.environ['E'])\n",

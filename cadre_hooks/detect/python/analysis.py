@@ -40,6 +40,7 @@ class PythonAnalyzer(CallAnalysis):
     _relevant: re.Pattern[str] | None = None
 
     def run(self) -> None:
+        self.repointed_modules = set()
         self._collect_imports()
         self._relevant = self._relevance_filter()
         self._note_docstring(self.tree)
@@ -77,6 +78,8 @@ class PythonAnalyzer(CallAnalysis):
             return
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
             self._bind_client(stmt)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Attribute):
+            self.module_setting(stmt.targets[0], stmt.value)
         for _, value in ast.iter_fields(stmt):
             if isinstance(value, ast.expr):
                 self._expr(value)

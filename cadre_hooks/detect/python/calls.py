@@ -52,6 +52,8 @@ def relevant_import(target: str, registry: Registry) -> bool:
 class CallAnalysis(ModuleState):
     """Handlers for the calls met while walking a module."""
 
+    repointed_modules: set[str]
+
     def _bind_client(self, stmt: ast.Assign | ast.AnnAssign) -> None:
         call = stmt.value
         assert isinstance(call, ast.Call)
@@ -152,14 +154,37 @@ class CallAnalysis(ModuleState):
         elif owner.single:
             self._detect(node, "client", evidence, provider_hint=owner.provider, region=region)
             decided = True
+        elif owner.generic and any(k.arg is None for k in node.keywords):
+            # `OpenAI(**settings)`: the endpoint may be in the mapping; nothing says it is the default one.
+            self._detect(node, "client", evidence + " **kwargs", provider_hint=owner.provider, generic=True,
+                         endpoint_unresolved=True)
+            decided = True
         elif region_arg is not None and self.registry.providers[owner.provider].multi_region:
             self._detect(kwargs[region_arg], "client", evidence + f" {region_arg}={self._code(kwargs[region_arg], 60)}",
                          provider_hint=owner.provider, region=region)
             decided = True
         else:
-            decided = False
+            # A default call on a module whose endpoint the code set (`openai.base_url = ...`) goes there.
+            decided = any(qname == m or qname.startswith(m + ".") for m in self.repointed_modules)
         if group is not None:
             group.uses.append(decided)
+
+    def module_setting(self, target: ast.Attribute, value: ast.expr) -> None:
+        """`openai.base_url = "..."` (the module-level client of openai < 1 and of some SDKs still): the
+        endpoint of every default call of that module, decided like a client's."""
+        qname = self._qname(target.value)
+        owner = self.owner(qname) if qname else None
+        if owner is None or qname is None or target.attr not in self.registry.endpoint_args | {"api_base"}:
+            return
+        resolved = self._evaluate(value)
+        self._detect(value, "client", f"{self._code(target)} = {self._code(value, 80)}", provider_hint=owner.provider,
+                     generic=True, endpoint=resolved if isinstance(resolved, str) else None,
+                     endpoint_env=resolved.env if isinstance(resolved, Unresolved) else None,
+                     endpoint_unresolved=isinstance(resolved, Unresolved))
+        self.repointed_modules.add(qname)
+        group = self._group_of(qname)
+        if group is not None:
+            group.uses.append(True)
 
     def _boto3(self, node: ast.Call, kwargs: dict[str, ast.expr], positional: list[ast.expr]) -> None:
         target = positional[0] if positional else kwargs.get("service_name")
