@@ -71,6 +71,7 @@ class Registry:
         self.providers: dict[str, Provider] = {}
         self._modules: dict[str, str] = {}
         self._clients: dict[str, ClientSpec] = {}
+        self._flag_clients: dict[tuple[str, str], str] = {}
         self._langchain: dict[str, str] = {}
         self._boto3: dict[str, str] = {}
         self._pypi: dict[str, str] = {}
@@ -101,6 +102,9 @@ class Registry:
                 self._clients[cls] = ClientSpec(pid, True)
             for cls in py.get("clients", ()):
                 self._clients[cls] = ClientSpec(pid, False)
+            for entry in py.get("flag_clients", ()):
+                cls, _, flag = entry.partition(":")
+                self._flag_clients[(cls, flag)] = pid
             for name in py.get("langchain_classes", ()):
                 self._langchain.setdefault(name, pid)
             for svc in py.get("boto3_services", ()):
@@ -167,6 +171,14 @@ class Registry:
 
     def client(self, qualname: str) -> ClientSpec | None:
         return self._clients.get(qualname)
+
+    def flag_client(self, qualname: str, flags: set[str]) -> str | None:
+        """The provider a client reaches because of a flag argument (`genai.Client(vertexai=True)`)."""
+        for flag in flags:
+            pid = self._flag_clients.get((qualname, flag))
+            if pid:
+                return pid
+        return None
 
     def langchain_class(self, name: str) -> str | None:
         return self._langchain.get(name)

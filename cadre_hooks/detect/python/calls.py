@@ -135,6 +135,10 @@ class CallAnalysis(ModuleState):
 
     def _client(self, node: ast.Call, qname: str, owner: Owner, kwargs: dict[str, ast.expr]) -> None:
         group = self._group_of(qname)
+        flags = {k for k, v in kwargs.items() if isinstance(v, ast.Constant) and v.value is True}
+        switched = self.registry.flag_client(qname, flags) if flags else None
+        if switched is not None:
+            owner = Owner(switched, False, single=True)
         endpoint_arg = next((k for k in kwargs if k in self.registry.endpoint_args), None)
         region_arg = next((k for k in kwargs if k in REGION_ARGS), None)
         region = None
