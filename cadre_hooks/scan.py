@@ -187,7 +187,7 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
             file_usages = _annotate_models(file_usages, scan, sc.registry)
             pairs += rules_engine.model_findings(scan.models, sc.registry, sc.rules, sc.config, sc.lang)
         usages += file_usages
-    usages = drop_repointed_dependencies(usages, sc.selection.whole_repository)
+    usages = drop_repointed_dependencies(usages, sc.selection.directories)
     pairs += rules_engine.usage_findings(usages, sc.registry, sc.rules, sc.config, sc.lang)
     pairs += charter.findings(sc, scans, usages)
     pairs += rules_engine.suppression_findings(suppressions, sc.rules, sc.config, sc.lang)
@@ -208,12 +208,12 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
                   extra={"internal_error": internal, "suppressions": tuple(suppressions)})
 
 
-def drop_repointed_dependencies(usages: list[Usage], whole_repository: bool) -> list[Usage]:
+def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> list[Usage]:
     """A declared SDK follows the rule of its import: when every client built from it in the
     repository names another provider's endpoint, the dependency is not a usage of the SDK's
     own provider (the openai package used only to reach Mistral is not OpenAI)."""
-    if not whole_repository:
-        return usages
+    if not folder_scanned:
+        return usages  # a manifest passed alone (pre-commit): its clients are not in view
     direct = {u.provider for u in usages if u.kind not in ("dependency", "config")}
     repointed = {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
     return [u for u in usages

@@ -28,6 +28,7 @@ class Selection:
     notices: tuple[Notice, ...]
     git: bool
     whole_repository: bool
+    directories: bool = False  # a folder was scanned (its code and its manifests come together)
 
 
 def git_toplevel(start: Path) -> Path | None:
@@ -168,4 +169,4 @@ def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = ()) -> Se
         else:
             notices.append(Notice(rel or str(path), "no such file; not scanned"))
     kept = sorted({f for f in files if not excluder.excluded(f)})
-    return Selection(root, tuple(kept), tuple(notices), top is not None, whole)
+    return Selection(root, tuple(kept), tuple(notices), top is not None, whole, any(p.is_dir() for p in paths))
