@@ -25,7 +25,8 @@ def findings(result: Any, rule: str) -> list[tuple[str, int]]:
 
 # --- CDR301 crowd-labour-platform ---------------------------------------------------------------
 @pytest.mark.parametrize("config", ["", 'approve = ["mturk"]\n'])
-def test_crowd_labour_replaces_the_jurisdiction_rule(tmp_path: Path, cadre, config: str) -> None:  # type: ignore[no-untyped-def]
+def test_crowd_labour_replaces_the_jurisdiction_rule(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre, config: str) -> None:
     files = {"labelling.py": 'import boto3\n\nmturk = boto3.client("mturk", region_name="us-east-1")\n'}
     if config:
         files[".cadre.toml"] = config
@@ -71,7 +72,8 @@ def test_hub_download_message_in_french(tmp_path: Path, cadre) -> None:  # type:
     ("docker-compose.yml", "services:\n  app:\n    environment:\n      HF_ENDPOINT: https://mirror.example.eu\n"),
     ("docker-compose.override.yml", "services:\n  app:\n    env_file: [config/app.env]\n"),
 ])
-def test_offline_or_mirror_setting_in_the_repository(tmp_path: Path, cadre, where: str, content: str) -> None:  # type: ignore[no-untyped-def]
+def test_offline_or_mirror_setting_in_the_repository(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre, where: str, content: str) -> None:
     files = {"local_llm.py": HUB_LOAD, where: content, "config/app.env": "HF_HUB_OFFLINE=1\n"}
     repo = make_repo(tmp_path / "r", files)
     whole = cadre("scan", "--format", "json", cwd=repo)
@@ -85,7 +87,8 @@ def test_offline_or_mirror_setting_in_the_repository(tmp_path: Path, cadre, wher
     "compose.yaml: services: {app: {environment: [HF_HUB_OFFLINE=false]}}",
     ".env.sample: OTHER=1",
 ])
-def test_settings_that_do_not_keep_the_hub_away(tmp_path: Path, cadre, content: str) -> None:  # type: ignore[no-untyped-def]
+def test_settings_that_do_not_keep_the_hub_away(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre, content: str) -> None:
     name, _, text = content.partition(": ")
     repo = make_repo(tmp_path / "r", {"local_llm.py": HUB_LOAD, name: text + "\n", "sub/.env": "HF_HUB_OFFLINE=1\n"})
     result = cadre("scan", "--format", "json", "local_llm.py", cwd=repo)
@@ -128,14 +131,15 @@ def test_local_paths_and_local_files_only(tmp_path: Path, cadre) -> None:  # typ
 def test_hub_download_in_a_notebook(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    notebook = {"cells": [{"cell_type": "code", "source": ["import os\n", "print(os.getcwd())\n"]},
-                          {"cell_type": "code", "source": ["from transformers import AutoModel\n",
-                                                           "m = AutoModel.from_pretrained('camembert-base')\n"]}],
-                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    cells: list[dict[str, Any]] = [
+        {"cell_type": "code", "source": ["import os\n", "print(os.getcwd())\n"]},
+        {"cell_type": "code", "source": ["from transformers import AutoModel\n",
+                                         "m = AutoModel.from_pretrained('camembert-base')\n"]}]
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     repo = make_repo(tmp_path / "r", {"explore.ipynb": json.dumps(notebook, indent=1)})
     result = cadre("scan", "--format", "json", cwd=repo)
     assert len(findings(result, "CDR105")) == 1
-    notebook["cells"][0]["source"] = ["import os\n", "os.environ['HF_HUB_OFFLINE'] = '1'\n"]
+    cells[0]["source"] = ["import os\n", "os.environ['HF_HUB_OFFLINE'] = '1'\n"]
     write_files(repo, {"explore.ipynb": json.dumps(notebook, indent=1)})
     assert findings(cadre("scan", "--format", "json", cwd=repo), "CDR105") == []
 
@@ -184,7 +188,8 @@ def test_flask_route_calling_ai(tmp_path: Path, cadre) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("where", ["decorator", "def"])
-def test_internal_route_suppressed_with_its_reason(tmp_path: Path, cadre, where: str) -> None:  # type: ignore[no-untyped-def]
+def test_internal_route_suppressed_with_its_reason(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre, where: str) -> None:
     marker = "  # cadre: ignore[CDR302] internal route, agents only"
     code = FLASK.replace('methods=["POST"])', 'methods=["POST"])' + marker) if where == "decorator" \
         else FLASK.replace("def aide():", "def aide():" + marker)
@@ -400,7 +405,8 @@ CROSS_FILE = {
 }
 
 
-def test_calls_followed_across_files_on_a_whole_repository(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+def test_calls_followed_across_files_on_a_whole_repository(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre) -> None:
     repo = make_repo(tmp_path / "r", CROSS_FILE)
     result = cadre("scan", "--format", "json", cwd=repo)
     assert findings(result, "CDR302") == [("web/plain.py", 5), ("web/routes.py", 8), ("web/views.py", 5)]
@@ -416,7 +422,8 @@ def test_route_rule_can_be_turned_off(tmp_path: Path, cadre) -> None:  # type: i
     assert findings(result, "CDR302") == [] and result.status == 0
 
 
-def test_routes_of_an_application_imported_from_the_package(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+def test_routes_of_an_application_imported_from_the_package(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre) -> None:
     files = {
         "portal/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n",
         "portal/llm.py": "import ollama\n\n\ndef ask(q):\n    return ollama.chat(model='mistral:7b', messages=[])\n",

@@ -73,7 +73,8 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def test_fetched_then_used_from_the_cache_with_the_server_down(tmp_path: Path, cadre, server: Server) -> None:  # type: ignore[no-untyped-def]
+def test_fetched_then_used_from_the_cache_with_the_server_down(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre, server: Server) -> None:
     repo = project(tmp_path, server.url("policy.toml"), sha(POLICY))
     first = cadre("scan", "--format", "json", cwd=repo)
     assert first.status == 1, first.err
@@ -122,8 +123,8 @@ def test_server_down_without_a_cache(tmp_path: Path, cadre, server: Server) -> N
     ("typo.toml", b'deny = ["mistrall"]\n', "unknown provider 'mistrall'"),
     ("badkey.toml", b'aprove = ["mistral"]\n', "unknown key 'aprove'"),
 ])
-def test_bad_policies_are_clear_errors(tmp_path: Path, cadre, server: Server, name: str, content: bytes | None,  # type: ignore[no-untyped-def]
-                                       expected: str) -> None:
+def test_bad_policies_are_clear_errors(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre, server: Server, name: str, content: bytes | None, expected: str) -> None:
     if content is not None:
         (tmp_path / "www" / name).write_bytes(content)
     repo = project(tmp_path, server.url(name), sha(content or b""))
@@ -132,7 +133,8 @@ def test_bad_policies_are_clear_errors(tmp_path: Path, cadre, server: Server, na
     assert expected in result.err and "Traceback" not in result.err
 
 
-def test_deny_of_the_organisation_beats_the_approve_of_the_project(tmp_path: Path, cadre, server: Server) -> None:  # type: ignore[no-untyped-def]
+def test_deny_of_the_organisation_beats_the_approve_of_the_project(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre, server: Server) -> None:
     repo = project(tmp_path, server.url("policy.toml"), sha(POLICY), extra='approve = ["mistral"]\n')
     result = cadre("scan", "--format", "json", cwd=repo)
     denied = [f for f in result.json["findings"] if f["rule"] == "CDR102"]
@@ -140,7 +142,8 @@ def test_deny_of_the_organisation_beats_the_approve_of_the_project(tmp_path: Pat
     assert "denied" in denied[0]["message"]
 
 
-def test_project_values_win_over_the_organisation_for_single_settings(tmp_path: Path, cadre, server: Server) -> None:  # type: ignore[no-untyped-def]
+def test_project_values_win_over_the_organisation_for_single_settings(  # type: ignore[no-untyped-def]
+        tmp_path: Path, cadre, server: Server) -> None:
     code = "import anthropic\nc = anthropic.Anthropic()\nc.messages.create(model='claude-3-5-sonnet-latest')\n"
     repo = project(tmp_path, server.url("policy.toml"), sha(POLICY), extra='[severity]\nCDR106 = "warning"\n',
                    code=code)

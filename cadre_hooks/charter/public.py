@@ -16,12 +16,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from cadre_hooks.detect.python.webroutes import (
-    FRAMEWORK_ROOTS,
-    HANDLER_METHODS,
-    has_route_decorator,
-    route_markers,
-)
+from cadre_hooks.detect.python.routefilter import has_route_decorator, route_markers
+from cadre_hooks.detect.python.webroutes import FRAMEWORK_ROOTS, HANDLER_METHODS
 from cadre_hooks.findings import make_finding
 from cadre_hooks.model import Detection, FileScan, Finding, RouteFunction, Usage
 
@@ -201,7 +197,7 @@ def scan_file(path: str, data: bytes, sc: ScanContext, locate: Locate,
     import ast
     import warnings
 
-    from cadre_hooks.detect.python.routes import analyse_routes
+    from cadre_hooks.detect.python.routefilter import route_records
     from cadre_hooks.detect.python.source import decode
 
     text, _, _ = decode(data)
@@ -211,4 +207,4 @@ def scan_file(path: str, data: bytes, sc: ScanContext, locate: Locate,
             tree = ast.parse(text.lstrip("\ufeff"))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
-    return analyse_routes(path, tree, sc.registry, sc.root, locate, detections=detections)
+    return route_records(path, tree, sc.registry, sc.root, locate, detections=detections, handlers_only=False) or ()

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+
+from cadre_hooks.detect.python.values import statements
 
 # (current file, module, relative level) -> the file of that module in the repository
 Locate = Callable[[str, str, int], "Path | None"]
@@ -60,7 +62,7 @@ def import_bindings(tree: ast.Module) -> tuple[dict[str, str], set[str]]:
     relative import gives a name starting with "."), and the top-level packages imported absolutely."""
     bound: dict[str, str] = {}
     roots: set[str] = set()
-    for node in statements(tree.body):
+    for node in statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 head = alias.name.split(".")[0]
@@ -79,19 +81,3 @@ def import_bindings(tree: ast.Module) -> tuple[dict[str, str], set[str]]:
                     bound[alias.asname or alias.name] = f"{prefix}{joiner}{alias.name}"
     return bound, roots
 
-
-def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement of a block, nested ones included (imports are statements): ten times fewer
-    nodes than `ast.walk`, which also visits every expression."""
-    stack = list(reversed(body))
-    while stack:
-        stmt = stack.pop()
-        yield stmt
-        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            block = getattr(stmt, name, None)
-            if isinstance(block, list):
-                for item in reversed(block):
-                    if isinstance(item, ast.stmt):
-                        stack.append(item)
-                    elif isinstance(item, (ast.ExceptHandler, ast.match_case)):
-                        stack.extend(reversed(item.body))

@@ -8,7 +8,7 @@ import ast
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python.analysis import PythonAnalyzer
 from cadre_hooks.detect.python.project import ProjectIndex
-from cadre_hooks.detect.python.routes import analyse_routes, is_route_module
+from cadre_hooks.detect.python.routefilter import is_route_module, route_records
 from cadre_hooks.detect.python.source import Source
 from cadre_hooks.detect.python.values import Value, statements
 from cadre_hooks.model import FileScan, Notice
@@ -36,8 +36,8 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
     if not is_route_module(path, analyzer.bound, source.text):
         return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
                         models=tuple(analyzer.models), notices=tuple(notices))
-    routes = analyse_routes(path, tree, ctx.registry, ctx.root, project.locate, analyzer.ai_names,
-                            analyzer.detections, analyzer.bound)
+    routes = route_records(path, tree, ctx.registry, ctx.root, project.locate, analyzer.ai_names,
+                           analyzer.detections, analyzer.bound)
     return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
-                    models=tuple(analyzer.models), notices=tuple(notices), facts=("routes-analysed",),
-                    routes=routes)
+                    models=tuple(analyzer.models), notices=tuple(notices),
+                    facts=("routes-analysed",) if routes is not None else (), routes=routes or ())

@@ -1,5 +1,6 @@
 """Web request handlers of a Python module, the AI calls in each function, and who calls whom:
-what the CDR302 rule needs to tell whether model output can reach the public directly.
+what the CDR302 rule needs to tell whether model output can reach the public directly. The
+entry point, and the cheap tests that spare this pass to most modules, are in routefilter.py.
 
 Walks the stdlib `ast` tree the main analyser already parsed (no second parse, no libcst), or a
 module the main pass skipped (a route file that only imports the project's own AI helpers).
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cadre_hooks.detect.python import webroutes as web
-from cadre_hooks.detect.python.crossfile import Locate, ProjectNames, import_bindings
+from cadre_hooks.detect.python.crossfile import Locate, ProjectNames
+from cadre_hooks.detect.python.routefilter import is_ai_name, is_crowd
 from cadre_hooks.detect.python.values import dotted
 from cadre_hooks.model import Detection, RouteFunction
 from cadre_hooks.registry import Registry
@@ -41,15 +43,18 @@ class _Function:
 
 class RouteAnalyzer:
     def __init__(self, path: str, tree: ast.Module, registry: Registry, root: Path, locate: Locate | None,
-                 ai_names: Mapping[str, str | None] = {}, detections: Sequence[Detection] = (),
-                 bound: Mapping[str, str] | None = None) -> None:
+                 bound: Mapping[str, str], ai_names: Mapping[str, str | None] = {},
+                 detections: Sequence[Detection] = ()) -> None:
         self.path, self.tree, self.registry = path, tree, registry
-        self._given_bound = bound
-        self.ai_names = {n: p for n, p in ai_names.items() if not self._crowd(p)}
+        self.ai_names = {n: p for n, p in ai_names.items() if not is_crowd(self.registry, p)}
         self.detections = [d for d in detections if d.kind not in ("import", "dependency", "config")
-                           and not self._crowd(d.provider_hint)]
-        self.project = ProjectNames(path, root, locate, lambda top: top in web.FRAMEWORK_ROOTS or self._is_ai(top))
-        self.bound: dict[str, str] = {}  # local name -> qualified name, from the imports
+                           and not is_crowd(self.registry, d.provider_hint)]
+        self.project = ProjectNames(path, root, locate,
+                                    lambda top: top in web.FRAMEWORK_ROOTS or is_ai_name(registry, top))
+        self.bound = bound  # local name -> qualified name, from the imports
+        roots = {q.split(".")[0] for q in bound.values() if not q.startswith(".")}
+        self.web_module = not roots.isdisjoint(web.FRAMEWORK_ROOTS)
+        self.django = not roots.isdisjoint(("django", "rest_framework"))
         self.scopes: list[str] = []  # enclosing class and function names
         self.classes: list[str] = []  # keys of the enclosing classes
         self.stack: list[_Function] = []
@@ -59,21 +64,8 @@ class RouteAnalyzer:
         self.instances: dict[str, str] = {}  # variable -> class ("Local" or "=qualified.Name")
         self.handler_classes: dict[str, str] = {}  # local class -> how it is exposed
         self.references: list[tuple[tuple[str, ...], str, int]] = []  # (candidate targets, label, line)
-        self.web_module = self.django = False
 
     # --- helpers ---------------------------------------------------------------------
-    def _crowd(self, provider: str | None) -> bool:
-        known = self.registry.providers.get(provider) if provider else None
-        return known is not None and known.category == "crowd-labour"
-
-    def _is_ai(self, qname: str) -> bool:
-        spec = self.registry.client(qname)
-        provider = self.registry.module_provider(qname) or (spec.provider if spec else None) \
-            or self.registry.model_loader(qname)
-        if provider is None:
-            return qname.startswith("litellm.") or qname == "litellm"
-        return not self._crowd(provider)
-
     @staticmethod
     def _code(node: ast.AST, limit: int = 80) -> str:
         text = " ".join(ast.unparse(node).split())
@@ -115,19 +107,9 @@ class RouteAnalyzer:
 
     # --- traversal -------------------------------------------------------------------------
     def run(self) -> tuple[RouteFunction, ...]:
-        self._imports()
         for stmt in self.tree.body:
             self._node(stmt)
         return self._result()
-
-    def _imports(self) -> None:
-        if self._given_bound is not None:  # the main analyser's, already collected
-            self.bound = dict(self._given_bound)
-            roots = {q.split(".")[0] for q in self.bound.values() if not q.startswith(".")}
-        else:
-            self.bound, roots = import_bindings(self.tree)
-        self.web_module = not roots.isdisjoint(web.FRAMEWORK_ROOTS)
-        self.django = not roots.isdisjoint(("django", "rest_framework"))
 
     def _node(self, node: ast.AST) -> None:
         # Field by field rather than ast.walk/iter_child_nodes: this pass is on the hot path of big scans.
@@ -222,7 +204,7 @@ class RouteAnalyzer:
             self.stack[-1].bound.update(n for n in names if "." not in n)
         if qname in web.APP_FACTORIES:
             self.web_objects.update(names)
-        if qname is not None and self._is_ai(qname):
+        if qname is not None and is_ai_name(self.registry, qname):
             self.ai_names.update({n: None for n in names if n not in self.ai_names})  # an AI client
             return
         if self.stack:
@@ -261,7 +243,7 @@ class RouteAnalyzer:
                 prefix = ".".join(parts[:end])
                 if prefix in self.ai_names and prefix not in rebound:
                     return True
-        return qname is not None and not qname.startswith(".") and self._is_ai(qname)
+        return qname is not None and not qname.startswith(".") and is_ai_name(self.registry, qname)
 
     def _registration(self, node: ast.Call, qname: str | None) -> None:
         """`path("aide/", views.aide)`, `app.add_url_rule(..., view_func=aide)`, `Route("/", endpoint=aide)`."""
@@ -314,21 +296,3 @@ class RouteAnalyzer:
             fn = self.functions.get(key)
             if fn is not None and not fn.handler:
                 fn.handler, fn.handler_line = label, fn.line
-
-
-def analyse_routes(path: str, tree: ast.Module, registry: Registry, root: Path, locate: Locate | None,
-                   ai_names: Mapping[str, str | None] = {}, detections: Sequence[Detection] = (),
-                   bound: Mapping[str, str] | None = None) -> tuple[RouteFunction, ...]:
-    """The route records of a parsed module (after the main analyser: its AI names, detections, imports)."""
-    try:
-        return RouteAnalyzer(path, tree, registry, root, locate, ai_names, detections, bound).run()
-    except RecursionError:
-        return ()
-
-
-def is_route_module(path: str, bound: Mapping[str, str], text: str = "") -> bool:
-    """A module that may define web handlers: it imports a web framework, is Django's urls/views,
-    or decorates functions with the routes of an application object imported from elsewhere."""
-    return path.rsplit("/", 1)[-1] in ("urls.py", "views.py") or any(
-        q.split(".")[0] in web.FRAMEWORK_ROOTS for q in bound.values() if not q.startswith(".")) \
-        or web.has_route_decorator(text.encode("utf-8", "replace"))

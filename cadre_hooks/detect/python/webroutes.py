@@ -8,8 +8,6 @@ framework fixes it (`django.urls.path`, `litestar.get`); on its conventional var
 
 from __future__ import annotations
 
-import functools
-import re
 
 FRAMEWORK_ROOTS = frozenset({
     "fastapi", "starlette", "flask", "quart", "aiohttp", "django", "rest_framework", "sanic", "litestar", "ninja",
@@ -65,32 +63,3 @@ REGISTRAR_METHODS = frozenset({"add_url_rule", "add_api_route", "add_route", "ad
                                "add_patch", "add_delete", "add_head", "add_view", "add_api_websocket_route",
                                "add_websocket_route", "add_resource"})
 HANDLER_KEYWORDS = ("view_func", "endpoint", "handler", "view", "resource")
-
-# A route decorator on an application object imported from elsewhere (`from app import app`, then
-# `@app.route("/")`): the file itself may import no framework. Literal prefixes first (fast `in`).
-DECORATOR_PREFIXES = tuple(f"@{name}.".encode() for name in sorted(CONVENTIONAL_NAMES))
-
-
-@functools.cache
-def _decorator_text() -> re.Pattern[bytes]:
-    names = b"|".join(sorted(n.encode() for n in CONVENTIONAL_NAMES))
-    verbs = b"|".join(sorted(v.encode() for v in ROUTE_VERBS))
-    return re.compile(rb"^[ \t]*@(?:" + names + rb")\.(?:" + verbs + rb")\(", re.M)
-
-
-def has_route_decorator(data: bytes) -> bool:
-    return any(prefix in data for prefix in DECORATOR_PREFIXES) and _decorator_text().search(data) is not None
-
-
-@functools.cache
-def route_markers() -> re.Pattern[bytes]:
-    """Signs that a module declares routes at all (a decorator, a registration, a class-based view):
-    checked on bytes before a module the main pass skipped is parsed for its handlers."""
-    verbs = b"|".join(sorted(v.encode() for v in ROUTE_VERBS))
-    return re.compile(
-        rb"@[\w.]+\.(?:" + verbs + rb")\("
-        rb"|\b(?:add_url_rule|add_api_route|add_(?:get|post|put|patch|delete|route|view)|Route|WebSocketRoute|re_path"
-        rb"|path|url|as_view|api_view)\("
-        rb"|^class \w+\([^)]*?(?<![A-Za-z0-9_])(?:View|MethodView|APIView|GenericAPIView|\w*ViewSet"
-        rb"|(?:Template|List|Detail|Form|Create|Update|Delete|Redirect)View|Resource"
-        rb"|HTTPEndpoint|WebSocketEndpoint|RequestHandler|Controller|HTTPMethodView)\b", re.M)
