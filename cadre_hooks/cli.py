@@ -55,6 +55,8 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the report of the matching --format to FILE (default: standard output)")
     parser.add_argument("--no-suppress", action="store_true", help="show findings as if no suppression existed")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="analyse every file again (default: reuse what unchanged files gave; also CADRE_NO_CACHE=1)")
     parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: every core)")
     parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE "
                                                            "(written by `cadre baseline`)")

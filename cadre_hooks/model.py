@@ -113,6 +113,7 @@ class FileScan:
     models: tuple[ModelRef, ...] = ()
     notices: tuple[Notice, ...] = ()
     facts: tuple[str, ...] = ()  # file-level facts for repository rules (e.g. "hf-offline")
+    depends_on: tuple[str, ...] = ()  # other files of the repository the result was computed from
     routes: tuple[RouteFunction, ...] = ()  # web handlers and the AI calls they reach (CDR302)
 
 

@@ -16,12 +16,15 @@ from pathlib import Path
 
 from cadre_hooks import charter
 from cadre_hooks import findings as rules_engine
+from cadre_hooks import __version__
+from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_dependencies
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry, load_registry
+from cadre_hooks.registry.load import registry_stamp
 from cadre_hooks.resolve import resolve
 from cadre_hooks.rules import Rule, catalogue
 from cadre_hooks.select import Selection, find_root, select
@@ -50,6 +53,7 @@ class ScanOptions:
     repository_checks: bool | None = None  # default: only when the whole repository is scanned
     jobs: int = 0
     today: str | None = None
+    use_cache: bool = True  # reuse what unchanged files gave last time (folder scans only)
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,32 @@ def language(config: Config, options: ScanOptions) -> str:
 _STATE: dict[str, object] = {}
 
 
-def _scan_file(rel: str) -> FileScan | None:
-    """Read one file and run its detector; None when there is nothing to say about it (the common
-    case: keeping it out of the results saves pickling tens of thousands of empty scans)."""
+def _scan_file(rel: str) -> tuple[FileScan | None, Entry | None]:
+    """One file's result (None when there is nothing to say about it, the common case: keeping it
+    out saves pickling tens of thousands of empty scans), and a new cache entry when one was made."""
+    cache: dict[str, Entry] | None = _STATE.get("cache")  # type: ignore[assignment]
+    if cache is None:
+        return _read_and_detect(rel, None, None), None
+    root: str = _STATE["root_str"]  # type: ignore[assignment]
+    try:
+        st = os.stat(os.path.join(root, rel))
+    except OSError:
+        return _read_and_detect(rel, None, None), None
+    entry = cache.get(rel)
+    if entry is not None and not fresh_dependencies(root, entry):
+        entry = None  # a module it imports from changed: compute again
+    if entry is not None and (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns):
+        return entry.result, None
+    box: list[bytes] = []
+    result = _read_and_detect(rel, entry, box)
+    if not box:
+        return result, None  # not read (symlink out of the tree, too big, unreadable): nothing to remember
+    return result, Entry(st.st_size, st.st_mtime_ns, digest(box[0]), dependencies(root, result), result)
+
+
+def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> FileScan | None:
+    """Read one file and run its detector; `box` receives the bytes read, for the cache, and `entry`
+    (a cache entry whose dependencies are fresh) answers when the bytes are the same as last time."""
     root: str = _STATE["root_str"]  # type: ignore[assignment]
     ctx: DetectContext = _STATE["ctx"]  # type: ignore[assignment]
     prefilter: Prefilter = _STATE["prefilter"]  # type: ignore[assignment]
@@ -111,6 +138,10 @@ def _scan_file(rel: str) -> FileScan | None:
                                                       f"({max_size}); not scanned"),))
         with open(full, "rb") as fh:
             data = fh.read()
+        if box is not None:
+            box.append(data)
+            if entry is not None and entry.digest == digest(data):
+                return entry.result  # same bytes as last time (a checkout rewrote the file)
     except (RuntimeError, OSError) as err:
         if isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP:
             return FileScan(rel, notices=(Notice(rel, "symlink loop; not followed"),))
@@ -138,18 +169,21 @@ def _init_worker(state: dict[str, object]) -> None:
     _STATE.update(state)
 
 
+Outcome = tuple[FileScan | None, Entry | None]
+
+
 def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
-                 jobs: int, track: Callable[[Iterable[FileScan | None], int], Iterable[FileScan | None]] | None = None
-                 ) -> list[FileScan]:
+                 jobs: int, track: Callable[[Iterable[Outcome], int], Iterable[Outcome]] | None = None,
+                 cache: ScanCache | None = None) -> list[FileScan]:
     """`track(results, total)` may wrap the results as they arrive (progress display)."""
     state = {"root": root, "root_str": str(root), "real_root": os.path.realpath(root), "ctx": ctx,
-             "prefilter": prefilter, "max_size": max_size}
+             "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None}
     candidates = [f for f in files if detector_for(f) is not None]
     workers = jobs or (os.cpu_count() or 1)
     if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
         _init_worker(state)
-        results: Iterable[FileScan | None] = map(_scan_file, candidates)
-        return [r for r in (track(results, len(candidates)) if track else results) if r is not None]
+        results: Iterable[Outcome] = map(_scan_file, candidates)
+        return _collect(track(results, len(candidates)) if track else results, candidates, cache)
     import multiprocessing  # ~20 ms of imports that a pre-commit call on a few files never needs
     from concurrent.futures import ProcessPoolExecutor
 
@@ -157,7 +191,21 @@ def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                              initializer=_init_worker, initargs=(state,)) as pool:
         results = pool.map(_scan_file, candidates, chunksize=max(1, min(512, len(candidates) // (workers * 8))))
-        return [r for r in (track(results, len(candidates)) if track else results) if r is not None]
+        return _collect(track(results, len(candidates)) if track else results, candidates, cache)
+
+
+def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: ScanCache | None) -> list[FileScan]:
+    scans: list[FileScan] = []
+    updates: dict[str, Entry] = {}
+    for rel, (result, entry) in zip(candidates, outcomes):
+        if result is not None:
+            scans.append(result)
+        if entry is not None:
+            updates[rel] = entry
+    if cache is not None:
+        cache.update(updates, set(candidates))
+        cache.save()
+    return scans
 
 
 # --- the whole scan ------------------------------------------------------------------------
@@ -172,7 +220,15 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
     prefilter = Prefilter.from_registry(registry, extra=[*config.hosts, *config.endpoints])
     from cadre_hooks.progress import track
 
-    scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track)
+    cache = None
+    if options.use_cache and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
+        from cadre_hooks.cache import ScanCache
+
+        salt = "|".join([__version__, registry_stamp(), repr(sorted(config.hosts.items())),
+                         repr(sorted(config.endpoints)), str(config.max_file_size)])
+        cache = ScanCache(selection.root, salt)
+    scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track,
+                         cache)
     scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
     return build_report(scans, scan_ctx), scan_ctx
 

@@ -25,6 +25,7 @@ def options_from(args: argparse.Namespace, **overrides: object) -> ScanOptions:
                        config_file=args.config, cli=cli,
                        honour_suppressions=not getattr(args, "no_suppress", False),
                        jobs=getattr(args, "jobs", 0) or 0, today=getattr(args, "today", None),
+                       use_cache=not getattr(args, "no_cache", False),
                        **overrides)  # type: ignore[arg-type]
 
 

@@ -56,12 +56,18 @@ def load_raw(root: Path) -> dict[str, Any]:
     return {"providers": providers, "checks": checks, "regions": regions}
 
 
-def _cached_raw(root: Path) -> dict[str, Any]:
+@functools.lru_cache(maxsize=4)
+def registry_stamp(root: Path | None = None) -> str:
+    """A digest of the rule files' names, sizes and modification times: changes with any rule edit."""
     stamp = hashlib.sha256(_CACHE_VERSION.encode())
-    for path in _toml_files(root):
+    for path in _toml_files(root or rules_dir()):
         st = path.stat()
         stamp.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    target = cache_dir() / f"registry-{stamp.hexdigest()[:20]}.pickle"
+    return stamp.hexdigest()[:20]
+
+
+def _cached_raw(root: Path) -> dict[str, Any]:
+    target = cache_dir() / f"registry-{registry_stamp(root)}.pickle"
     try:
         with target.open("rb") as fh:
             data: dict[str, Any] = pickle.load(fh)

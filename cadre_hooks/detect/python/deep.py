@@ -25,6 +25,7 @@ def project_index(ctx: DetectContext) -> ProjectIndex:
 
 def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice], tree: ast.Module) -> FileScan:
     project = project_index(ctx)
+    project.reads = set()
 
     def resolve_import(module_name: str, name: str, level: int, depth: int) -> Value:
         return project.constant(path, module_name, name, level, depth)
@@ -35,9 +36,11 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
     # rule, when a handler calls into them on a whole-repository scan.
     if not is_route_module(path, analyzer.bound, source.text):
         return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
-                        models=tuple(analyzer.models), notices=tuple(notices))
+                        models=tuple(analyzer.models), notices=tuple(notices),
+                        depends_on=tuple(sorted(project.reads - {path})))
     routes = route_records(path, tree, ctx.registry, ctx.root, project.locate, analyzer.ai_names,
                            analyzer.detections, analyzer.bound)
     return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
                     models=tuple(analyzer.models), notices=tuple(notices),
-                    facts=("routes-analysed",) if routes is not None else (), routes=routes or ())
+                    facts=("routes-analysed",) if routes is not None else (), routes=routes or (),
+                    depends_on=tuple(sorted(project.reads - {path})))

@@ -21,6 +21,7 @@ class ProjectIndex:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.reads: set[str] = set()  # files located since the last reset: what a result depends on
 
     def locate(self, current: str, module: str, level: int) -> Path | None:
         """The file of `module` imported from the file `current` (repository-relative)."""
@@ -41,14 +42,27 @@ class ProjectIndex:
             for path in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
                 if path is not None and path.is_file():
                     try:
-                        path.resolve().relative_to(self.root.resolve())
+                        rel = path.resolve().relative_to(self.root.resolve())
                     except ValueError:
                         continue
+                    self.reads.add(rel.as_posix())
                     return path
+        if parts:  # not there yet: a result computed without it changes when it appears
+            try:
+                self.reads.add(candidates[0].joinpath(*parts).with_suffix(".py").relative_to(self.root).as_posix())
+            except ValueError:
+                pass
         return None
 
-    @functools.lru_cache(maxsize=256)
     def _parsed(self, path: Path) -> tuple[ast.Module, Scope] | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return self._parsed_version(path, st.st_size, st.st_mtime_ns)
+
+    @functools.lru_cache(maxsize=256)  # keyed on size and mtime too: an edited module is read again
+    def _parsed_version(self, path: Path, size: int, mtime_ns: int) -> tuple[ast.Module, Scope] | None:
         try:
             data = path.read_bytes()
         except OSError:
