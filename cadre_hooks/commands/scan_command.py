@@ -7,7 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-from cadre_hooks import baseline, diff
 from cadre_hooks.cli import EXIT_CLEAN, UsageError, add_scan_arguments, command
 from cadre_hooks.report import formats, reporter
 from cadre_hooks.scan import ScanOptions, exit_status, run
@@ -57,6 +56,8 @@ def scan(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not os.path.lexists(path):
             raise UsageError(f"no such file or folder: {path}")
+    from cadre_hooks import baseline, diff  # only for the options that use them: keeps pre-commit calls light
+
     changed = diff.from_args(args, Path(os.getcwd()))  # before the scan: a missing base fails at once
     known = baseline.from_args(args)
     report, ctx = run(options_from(args))

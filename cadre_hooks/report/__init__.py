@@ -1,33 +1,35 @@
-"""Reporters: each turns a Report into text in one format, knowing nothing of detectors."""
+"""Reporters: each turns a Report into text in one format, knowing nothing of detectors.
+
+Each format's module is imported only when that format is asked for (a pre-commit call that
+prints text never loads the SARIF writer).
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from cadre_hooks.model import Report
 
 Reporter = Callable[[Report, str], str]
 
+# format name -> module of cadre_hooks.report holding its `render(report, lang) -> str`
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_report",
+    "sarif": "sarif",        # GitHub code scanning
+    "gitlab": "gitlab",      # GitLab Code Quality
+    "markdown": "markdown",  # a merge-request comment
+}
+
 
 def reporter(name: str) -> Reporter:
-    from cadre_hooks.report import json_report, text
-
-    table: dict[str, Reporter] = {"text": text.render, "json": json_report.render}
-    try:
-        from cadre_hooks.report import extra
-    except ImportError:
-        pass
-    else:
-        table.update(extra.REPORTERS)
-    if name not in table:
+    if name not in FORMATS:
         raise KeyError(name)
-    return table[name]
+    module = importlib.import_module(f"cadre_hooks.report.{FORMATS[name]}")
+    render: Reporter = module.render
+    return render
 
 
 def formats() -> list[str]:
-    names = ["text", "json"]
-    try:
-        from cadre_hooks.report import extra
-    except ImportError:
-        return names
-    return names + sorted(extra.REPORTERS)
+    return list(FORMATS)
