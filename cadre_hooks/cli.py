@@ -117,4 +117,7 @@ def entry() -> None:
 
 
 if __name__ == "__main__":
-    entry()
+    # Run as `python -m cadre_hooks.cli`: commands register in the imported module, not in __main__.
+    from cadre_hooks.cli import entry as imported_entry
+
+    imported_entry()

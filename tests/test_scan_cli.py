@@ -212,3 +212,13 @@ def test_minified_bundles_are_noticed_not_scanned(tmp_path: Path, cadre) -> None
     result = cadre("scan", "--format", "json", "static/app.min.js", "src/app.js", cwd=repo)
     assert [u[0] for u in result.usages()] == ["src/app.js"]
     assert any("minified" in n["reason"] for n in result.json["notices"])
+
+
+@pytest.mark.parametrize("module", ["cadre_hooks", "cadre_hooks.cli"])
+def test_python_dash_m(tmp_path: Path, module: str) -> None:
+    import subprocess
+    import sys
+
+    repo = make_repo(tmp_path / "r", {"a.py": OPENAI})
+    proc = subprocess.run([sys.executable, "-m", module, "scan", "a.py"], cwd=repo, capture_output=True, text=True)
+    assert proc.returncode == 1 and "CDR101" in proc.stdout, proc.stderr
