@@ -7,6 +7,7 @@ import ast
 from dataclasses import dataclass, field
 
 from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.detect.python.crossfile import import_bindings
 from cadre_hooks.detect.python.source import Source
 from cadre_hooks.detect.python.values import (
     Evaluator,
@@ -17,7 +18,6 @@ from cadre_hooks.detect.python.values import (
     assignments,
     dotted,
     module_scope,
-    statements,
 )
 from cadre_hooks.model import Detection, ModelRef
 
@@ -110,24 +110,8 @@ class ModuleState:
 
     def _collect_imports(self) -> None:
         """Bind every imported name (function-level imports included) to its qualified name."""
-        for node in statements(self.tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        self.bound[alias.asname] = alias.name
-                    else:
-                        head = alias.name.split(".")[0]
-                        self.bound.setdefault(head, head)
-                    if alias.name.split(".")[0] in ("boto3", "aioboto3"):
-                        self.uses_boto3 = True
-            elif isinstance(node, ast.ImportFrom):
-                prefix = "." * node.level + (node.module or "")
-                if (node.module or "").split(".")[0] in ("boto3", "aioboto3"):
-                    self.uses_boto3 = True
-                for alias in node.names:
-                    if alias.name != "*":
-                        joiner = "." if prefix and not prefix.endswith(".") else ""
-                        self.bound[alias.asname or alias.name] = f"{prefix}{joiner}{alias.name}"
+        self.bound, roots = import_bindings(self.tree)
+        self.uses_boto3 = bool(roots & {"boto3", "aioboto3"})
 
     def _routes_by_name(self) -> bool:
         """The module imports LangChain's init_chat_model: "provider:model" strings then name providers."""
