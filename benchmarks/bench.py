@@ -93,7 +93,7 @@ def full(tree: Path, runs: int, cached: bool) -> dict[str, Any]:
     if cached:
         timed(cmd, tree, 1)  # fills the cache
     else:
-        cmd.insert(2, "--no-cache")
+        cmd.insert(cmd.index("scan") + 1, "--no-cache")
     result = timed(cmd, tree, runs)
     data = json.loads(report.read_text(encoding="utf-8"))
     result.update(files=data["summary"]["files"], usages=data["summary"]["usages"],
