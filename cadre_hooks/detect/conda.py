@@ -15,8 +15,8 @@ from cadre_hooks.detect.config.yamlfile import compose, entries, yaml_reason
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.requirements import requirement_name
 from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import Detection, FileScan, Notice
+from cadre_hooks.detect.textfile import decode, fell_back
+from cadre_hooks.model import Detection, FileScan
 
 if TYPE_CHECKING:
     import yaml
@@ -90,9 +90,7 @@ def scan_environment_yml(path: str, data: bytes, ctx: DetectContext) -> FileScan
     try:
         documents = compose(text)
     except (yaml.YAMLError, RecursionError) as err:
-        notice = Notice(path, f"not valid YAML ({yaml_reason(err)}); scanned line by line")
-        return FileScan(path, detections=unique(_fallback(ctx, path, text)), suppressions=suppressions,
-                        notices=(*notices, notice))
+        return fell_back(path, notices, suppressions, unique(_fallback(ctx, path, text)), "valid YAML", yaml_reason(err))
     found: list[Detection | None] = []
     skip: set[int] = set()
     for document in documents:

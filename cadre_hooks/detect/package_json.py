@@ -14,8 +14,8 @@ from cadre_hooks.detect.config.entries import unique
 from cadre_hooks.detect.config.jsonfile import Finder, JsonObject, json_detections, parse
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import Detection, FileScan, Notice
+from cadre_hooks.detect.textfile import decode, fell_back, json_reason
+from cadre_hooks.model import Detection, FileScan
 
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 
@@ -59,9 +59,7 @@ def scan_package_json(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     try:
         document = parse(text)
     except (json.JSONDecodeError, RecursionError) as err:
-        reason = f"{err.msg} at line {err.lineno}" if isinstance(err, json.JSONDecodeError) else "nested too deep"
-        return FileScan(path, detections=unique(_fallback(ctx, path, text)), suppressions=suppressions,
-                        notices=(*notices, Notice(path, f"not valid JSON ({reason}); scanned line by line")))
+        return fell_back(path, notices, suppressions, unique(_fallback(ctx, path, text)), "valid JSON", json_reason(err))
     if not isinstance(document, JsonObject):
         return FileScan(path, suppressions=suppressions, notices=notices)
     found: list[Detection | None] = list(declared(ctx, path, document, text))

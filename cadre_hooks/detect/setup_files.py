@@ -18,8 +18,8 @@ from cadre_hooks.detect.config.inifile import ini_detections, parse, section_lin
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.requirements import requirement_name
 from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import Detection, FileScan, Notice
+from cadre_hooks.detect.textfile import decode, fell_back
+from cadre_hooks.model import Detection, FileScan
 
 REQUIRE_ARGS = ("install_requires", "extras_require", "tests_require", "setup_requires")
 
@@ -124,8 +124,7 @@ def scan_setup_cfg(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         parser = parse(text)
     except configparser.Error as err:
         reason = str(err).splitlines()[0]
-        return FileScan(path, detections=linescan.scan_text(ctx, path, text), suppressions=suppressions,
-                        notices=(*notices, Notice(path, f"not an INI file ({reason}); scanned line by line")))
+        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "an INI file", reason)
     found: list[Detection | None] = list(_cfg_dependencies(ctx, path, parser, text))
     found += ini_detections(ctx, path, parser, text, skip=frozenset({"options.extras_require"}))
     return FileScan(path, detections=unique(found), suppressions=suppressions, notices=notices)

@@ -7,8 +7,9 @@ These formats are UTF-8 by specification (TOML, JSON, YAML 1.2); a file that is 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 
-from cadre_hooks.model import Notice
+from cadre_hooks.model import Detection, FileScan, Notice, Suppression
 
 
 def decode(path: str, data: bytes) -> tuple[str, tuple[Notice, ...]]:
@@ -41,3 +42,17 @@ class Lines:
         if line > len(self.starts):
             return len(self.text)
         return self.starts[line - 1] + column - 1
+
+
+def fell_back(path: str, notices: tuple[Notice, ...], suppressions: tuple[Suppression, ...],
+              detections: Iterable[Detection | None], what: str, reason: str) -> FileScan:
+    """The file did not parse as `what`: its lines were scanned instead, and a notice says why."""
+    return FileScan(path, detections=tuple(d for d in detections if d is not None), suppressions=suppressions,
+                    notices=(*notices, Notice(path, f"not {what} ({reason}); scanned line by line")))
+
+
+def json_reason(err: Exception) -> str:
+    """One line on why a JSON document did not load."""
+    import json
+
+    return f"{err.msg} at line {err.lineno}" if isinstance(err, json.JSONDecodeError) else "nested too deep"

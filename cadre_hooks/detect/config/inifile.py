@@ -14,8 +14,8 @@ from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import Entry, decide, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import Detection, FileScan, Notice
+from cadre_hooks.detect.textfile import decode, fell_back
+from cadre_hooks.model import Detection, FileScan
 
 TOP = "cadre:top"
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]")
@@ -90,7 +90,6 @@ def scan_ini(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         parser = parse(text)
     except configparser.Error as err:
         reason = str(err).splitlines()[0]
-        return FileScan(path, detections=linescan.scan_text(ctx, path, text), suppressions=suppressions,
-                        notices=(*notices, Notice(path, f"not an INI file ({reason}); scanned line by line")))
+        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "an INI file", reason)
     detections = unique(ini_detections(ctx, path, parser, text))
     return FileScan(path, detections=detections, suppressions=suppressions, notices=notices)

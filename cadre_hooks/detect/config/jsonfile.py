@@ -16,8 +16,8 @@ from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import Entry, assignment, decide, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import Lines, decode
-from cadre_hooks.model import Detection, FileScan, Notice
+from cadre_hooks.detect.textfile import Lines, decode, fell_back, json_reason
+from cadre_hooks.model import Detection, FileScan
 
 
 class JsonObject(list[tuple[str, Any]]):
@@ -112,9 +112,7 @@ def scan_json(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     try:
         document = parse(text)
     except (json.JSONDecodeError, RecursionError) as err:
-        reason = f"{err.msg} at line {err.lineno}" if isinstance(err, json.JSONDecodeError) else "nested too deep"
-        return FileScan(path, detections=linescan.scan_text(ctx, path, text), suppressions=suppressions,
-                        notices=(*notices, Notice(path, f"not valid JSON ({reason}); scanned line by line")))
+        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "valid JSON", json_reason(err))
     if written_by_cadre(document):
         return FileScan(path, notices=notices)
     detections = unique(json_detections(ctx, path, document, Finder(text)))

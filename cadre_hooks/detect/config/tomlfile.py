@@ -13,8 +13,8 @@ from cadre_hooks.detect.config.entries import Entry, decide, unique
 from cadre_hooks.detect.config.tomltext import TOMLDecodeError, TomlText, loads
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import Detection, FileScan, Notice
+from cadre_hooks.detect.textfile import decode, fell_back
+from cadre_hooks.model import Detection, FileScan
 
 Skip = Callable[[tuple[str, ...]], bool]
 OWN_TABLE = ("tool", "cadre")
@@ -68,7 +68,6 @@ def scan_toml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     try:
         parsed = loads(text)
     except TOMLDecodeError as err:
-        return FileScan(path, detections=linescan.scan_text(ctx, path, text), suppressions=suppressions,
-                        notices=(*notices, Notice(path, f"not valid TOML ({err}); scanned line by line")))
+        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "valid TOML", str(err))
     detections = unique(toml_detections(ctx, path, parsed, TomlText(text)))
     return FileScan(path, detections=detections, suppressions=suppressions, notices=notices)

@@ -16,8 +16,8 @@ from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import Entry, assignment, decide, key_provider, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import FileScan, Notice
+from cadre_hooks.detect.textfile import decode, fell_back
+from cadre_hooks.model import FileScan
 
 if TYPE_CHECKING:
     from yaml import Node, ScalarNode
@@ -137,9 +137,7 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     try:
         nodes = compose(text)
     except (yaml.YAMLError, RecursionError) as err:
-        reason = yaml_reason(err)
-        return FileScan(path, detections=linescan.scan_text(ctx, path, text), suppressions=suppressions,
-                        notices=(*notices, Notice(path, f"not valid YAML ({reason}); scanned line by line")))
+        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "valid YAML", yaml_reason(err))
     if is_http_recording(nodes):
         return FileScan(path, suppressions=suppressions, notices=notices)
     lines = text.splitlines()

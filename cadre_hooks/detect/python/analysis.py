@@ -22,7 +22,6 @@ import re
 from cadre_hooks.detect.python.calls import MODEL_ARGS, CallAnalysis, relevant_import
 from cadre_hooks.model import Detection
 
-
 MODEL_WORDS = (*MODEL_ARGS, "__import__")
 
 

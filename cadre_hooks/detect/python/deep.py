@@ -10,7 +10,7 @@ from cadre_hooks.detect.python.analysis import PythonAnalyzer
 from cadre_hooks.detect.python.project import ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
 from cadre_hooks.detect.python.source import Source
-from cadre_hooks.detect.python.values import Value, statements
+from cadre_hooks.detect.python.values import Value
 from cadre_hooks.model import FileScan, Notice
 
 _PROJECTS: dict[str, ProjectIndex] = {}

@@ -8,7 +8,6 @@ framework fixes it (`django.urls.path`, `litestar.get`); on its conventional var
 
 from __future__ import annotations
 
-
 FRAMEWORK_ROOTS = frozenset({
     "fastapi", "starlette", "flask", "quart", "aiohttp", "django", "rest_framework", "sanic", "litestar", "ninja",
     "tornado", "falcon", "bottle", "connexion", "flask_restful", "flask_restx", "flask_smorest", "responder",
