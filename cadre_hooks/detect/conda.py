@@ -90,7 +90,8 @@ def scan_environment_yml(path: str, data: bytes, ctx: DetectContext) -> FileScan
     try:
         documents = compose(text)
     except (yaml.YAMLError, RecursionError) as err:
-        return fell_back(path, notices, suppressions, unique(_fallback(ctx, path, text)), "valid YAML", yaml_reason(err))
+        return fell_back(path, notices, suppressions, unique(_fallback(ctx, path, text)),
+                         "valid YAML", yaml_reason(err))
     found: list[Detection | None] = []
     skip: set[int] = set()
     for document in documents:

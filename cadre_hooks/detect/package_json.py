@@ -59,7 +59,8 @@ def scan_package_json(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     try:
         document = parse(text)
     except (json.JSONDecodeError, RecursionError) as err:
-        return fell_back(path, notices, suppressions, unique(_fallback(ctx, path, text)), "valid JSON", json_reason(err))
+        return fell_back(path, notices, suppressions, unique(_fallback(ctx, path, text)),
+                         "valid JSON", json_reason(err))
     if not isinstance(document, JsonObject):
         return FileScan(path, suppressions=suppressions, notices=notices)
     found: list[Detection | None] = list(declared(ctx, path, document, text))

@@ -112,7 +112,8 @@ def scan_json(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     try:
         document = parse(text)
     except (json.JSONDecodeError, RecursionError) as err:
-        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "valid JSON", json_reason(err))
+        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text),
+                         "valid JSON", json_reason(err))
     if written_by_cadre(document):
         return FileScan(path, notices=notices)
     detections = unique(json_detections(ctx, path, document, Finder(text)))

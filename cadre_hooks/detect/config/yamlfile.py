@@ -137,7 +137,8 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     try:
         nodes = compose(text)
     except (yaml.YAMLError, RecursionError) as err:
-        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "valid YAML", yaml_reason(err))
+        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text),
+                         "valid YAML", yaml_reason(err))
     if is_http_recording(nodes):
         return FileScan(path, suppressions=suppressions, notices=notices)
     lines = text.splitlines()
