@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from cadre_hooks.detect.python.state import LANGCHAIN_ROUTERS, ModuleState, Owner, passive
+from cadre_hooks.detect.python.state import LANGCHAIN_LEGACY, LANGCHAIN_ROUTERS, ModuleState, Owner, passive
 from cadre_hooks.detect.python.values import Unresolved, dotted
 from cadre_hooks.model import ModelRef
 from cadre_hooks.registry import Registry
@@ -42,9 +42,22 @@ TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "request
                            "http", "websockets", "websocket", "builtins"})
 
 
+LITELLM_CALLS = frozenset({"completion", "acompletion", "embedding", "aembedding", "text_completion",
+                           "atext_completion", "image_generation", "aimage_generation", "transcription",
+                           "atranscription", "speech", "aspeech", "responses", "aresponses", "Router"})
+
+
 def relevant_import(target: str, registry: Registry) -> bool:
-    """An imported name whose calls this analysis looks at: AI modules, HTTP libraries, boto3, LiteLLM."""
-    root = target.split(".")[0]
+    """An imported name whose calls this analysis looks at: AI modules and classes, HTTP libraries, boto3,
+    LiteLLM's entry points, LangChain's routers. Types and helpers of those packages are not: the fewer
+    names, the more expressions the analysis can skip (and the fewer patterns it compiles)."""
+    root, _, rest = target.partition(".")
+    last = target.rsplit(".", 1)[-1]
+    if root == "litellm":
+        return not rest or last in LITELLM_CALLS
+    if root.startswith("langchain") and rest:
+        return last in LANGCHAIN_ROUTERS or registry.is_ai_module(target) or \
+            (target.startswith(LANGCHAIN_LEGACY) and registry.langchain_class(last) is not None)
     return root in TRIGGER_ROOTS or root.startswith("langchain") or registry.is_ai_module(target) \
         or registry.is_ai_module(target.rsplit(".", 1)[0]) or registry.model_loader(target + ".from_pretrained") is not None
 
@@ -212,9 +225,7 @@ class CallAnalysis(ModuleState):
         targets: list[ast.expr] = []
         if "model" in kwargs:
             targets.append(kwargs["model"])
-        elif positional and isinstance(node.func, ast.Attribute) and node.func.attr in (
-                "completion", "acompletion", "embedding", "aembedding", "text_completion", "image_generation",
-                "transcription", "speech", "responses", "aresponses"):
+        elif positional and isinstance(node.func, ast.Attribute) and node.func.attr in LITELLM_CALLS:
             targets.append(positional[0])
         for arg in [*positional, *kwargs.values()]:  # Router(model_list=[{"litellm_params": {"model": ...}}])
             targets.extend(_dict_values(arg, "model"))
