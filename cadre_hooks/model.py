@@ -63,7 +63,6 @@ class Suppression:
     line: int
     codes: tuple[str, ...]
     reason: str
-    statement_line: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from cadre_hooks.cli import main
+from cadre_hooks.model import Report
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.org"}
@@ -43,6 +44,17 @@ def make_repo(root: Path, files: Mapping[str, str | bytes], *, commit: bool = Tr
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "initial", "--no-verify")
     return root
+
+
+def scan_tree(tmp_path: Path, files: Mapping[str, str | bytes]) -> Report:
+    """Write `files` into a plain folder and scan it in-process (one worker): the detectors' end to end."""
+    from cadre_hooks.scan import ScanOptions, run
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    write_files(root, files)
+    report, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
+    return report
 
 
 @dataclass

@@ -7,16 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cadre_hooks.scan import ScanOptions, run
-from conftest import make_repo, write_files
-
-
-def scan(tmp_path: Path, files: dict[str, str | bytes]):  # type: ignore[no-untyped-def]
-    root = tmp_path / "repo"
-    root.mkdir()
-    write_files(root, files)
-    report, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
-    return report
+from conftest import make_repo
+from conftest import scan_tree as scan
 
 
 CASES = [

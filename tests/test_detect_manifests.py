@@ -9,14 +9,11 @@ import pytest
 
 from cadre_hooks.detect import detector_for
 from cadre_hooks.scan import ScanOptions, run
-from conftest import make_repo, write_files
+from conftest import make_repo, scan_tree, write_files
 
 
 def scan(tmp_path: Path, files: dict[str, str | bytes]) -> list[tuple[str, int, str | None, str]]:
-    root = tmp_path / "repo"
-    root.mkdir()
-    write_files(root, files)
-    report, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
+    report = scan_tree(tmp_path, files)
     return [(u.path, u.line, u.provider, u.kind) for u in report.usages]
 
 

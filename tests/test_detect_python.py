@@ -7,14 +7,11 @@ from pathlib import Path
 import pytest
 
 from cadre_hooks.scan import ScanOptions, run
-from conftest import write_files
+from conftest import scan_tree, write_files
 
 
 def scan(tmp_path: Path, files: dict[str, str | bytes]) -> list[tuple[str, int, str | None, str]]:
-    root = tmp_path / "repo"
-    root.mkdir()
-    write_files(root, files)
-    report, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
+    report = scan_tree(tmp_path, files)
     return [(u.path, u.line, u.provider, u.jurisdiction) for u in report.usages]
 
 

@@ -11,11 +11,9 @@ from typing import TYPE_CHECKING
 
 from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import decide, unique
-from cadre_hooks.detect.config.yamlfile import compose, entries, yaml_reason
+from cadre_hooks.detect.config.yamlfile import entries, read_yaml
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.requirements import requirement_name
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode, fell_back
 from cadre_hooks.model import Detection, FileScan
 
 if TYPE_CHECKING:
@@ -83,15 +81,10 @@ def _fallback(ctx: DetectContext, path: str, text: str) -> list[Detection | None
 
 
 def scan_environment_yml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    import yaml
-
-    text, notices = decode(path, data)
-    suppressions = scan_lines(path, text)
-    try:
-        documents = compose(text)
-    except (yaml.YAMLError, RecursionError) as err:
-        return fell_back(path, notices, suppressions, unique(_fallback(ctx, path, text)),
-                         "valid YAML", yaml_reason(err))
+    read = read_yaml(path, data, lambda text: unique(_fallback(ctx, path, text)))
+    if isinstance(read, FileScan):
+        return read
+    documents, text = read.document, read.text
     found: list[Detection | None] = []
     skip: set[int] = set()
     for document in documents:
@@ -100,4 +93,4 @@ def scan_environment_yml(path: str, data: bytes, ctx: DetectContext) -> FileScan
         skip |= used
     lines = text.splitlines()
     found += [decide(ctx, path, e) for e in entries(documents, lines, ctx, frozenset(skip))]
-    return FileScan(path, detections=unique(found), suppressions=suppressions, notices=notices)
+    return read.result(unique(found))

@@ -7,14 +7,11 @@ as JSON configuration. A package named like a provider but not registered (`open
 
 from __future__ import annotations
 
-import json
-
 from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import unique
-from cadre_hooks.detect.config.jsonfile import Finder, JsonObject, json_detections, parse
+from cadre_hooks.detect.config.jsonfile import JSON_ERRORS, Finder, JsonObject, json_detections, parse
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode, fell_back, json_reason
+from cadre_hooks.detect.textfile import json_reason, read_structured
 from cadre_hooks.model import Detection, FileScan
 
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
@@ -54,15 +51,13 @@ def _fallback(ctx: DetectContext, path: str, text: str) -> list[Detection | None
 
 
 def scan_package_json(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    text, notices = decode(path, data)
-    suppressions = scan_lines(path, text)
-    try:
-        document = parse(text)
-    except (json.JSONDecodeError, RecursionError) as err:
-        return fell_back(path, notices, suppressions, unique(_fallback(ctx, path, text)),
-                         "valid JSON", json_reason(err))
+    read = read_structured(path, data, parse, JSON_ERRORS, "valid JSON", json_reason,
+                           lambda text: unique(_fallback(ctx, path, text)))
+    if isinstance(read, FileScan):
+        return read
+    document, text = read.document, read.text
     if not isinstance(document, JsonObject):
-        return FileScan(path, suppressions=suppressions, notices=notices)
+        return read.result()
     found: list[Detection | None] = list(declared(ctx, path, document, text))
     found += json_detections(ctx, path, document, Finder(text), skip=lambda p: p[0] in DEPENDENCY_FIELDS)
-    return FileScan(path, detections=unique(found), suppressions=suppressions, notices=notices)
+    return read.result(unique(found))

@@ -19,9 +19,8 @@ from cadre_hooks.detect.config.tomlfile import OWN_TABLE, toml_detections
 from cadre_hooks.detect.config.tomltext import TOMLDecodeError, TomlText, loads
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.requirements import requirement_name
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import Detection, FileScan, Notice
+from cadre_hooks.detect.textfile import Parsed, read_structured
+from cadre_hooks.model import Detection, FileScan
 
 PIPFILE_NOT_PACKAGES = frozenset({"source", "requires", "scripts", "pipenv"})
 # (table path, how its entries are written): "list" of PEP 508 strings, "groups" of such lists, "keys" names.
@@ -94,8 +93,7 @@ def declared(ctx: DetectContext, path: str, text: TomlText, table: tuple[str, ..
     return found
 
 
-def _fallback(ctx: DetectContext, path: str, text: str, err: Exception, suppressions: Any,
-              notices: tuple[Notice, ...], kind: str) -> FileScan:
+def _line_scan(ctx: DetectContext, path: str, text: str) -> tuple[Detection, ...]:
     """A file tomllib rejects: quoted requirement strings, line by line, plus the config line scan."""
     found: list[Detection | None] = list(linescan.scan_text(ctx, path, text))
     for number, line in enumerate(TomlText(text).code, start=1):
@@ -106,37 +104,35 @@ def _fallback(ctx: DetectContext, path: str, text: str, err: Exception, suppress
                 if name and provider:
                     found.append(Detection(path, number, line.find(part) + 1, "dependency", part,
                                            provider_hint=provider, statement_line=number))
-    return FileScan(path, detections=unique(found), suppressions=suppressions,
-                    notices=(*notices, Notice(path, f"not valid TOML ({err}); {kind} scanned line by line")))
+    return unique(found)
+
+
+def _read(path: str, data: bytes, ctx: DetectContext) -> Parsed[dict[str, Any]] | FileScan:
+    return read_structured(path, data, loads, (TOMLDecodeError,), "valid TOML", str,
+                           lambda text: _line_scan(ctx, path, text))
 
 
 def scan_pyproject(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    raw, notices = decode(path, data)
-    suppressions = scan_lines(path, raw)
-    try:
-        parsed = loads(raw)
-    except TOMLDecodeError as err:
-        return _fallback(ctx, path, raw, err, suppressions, notices, "pyproject.toml")
-    text = TomlText(raw)
+    read = _read(path, data, ctx)
+    if isinstance(read, FileScan):
+        return read
+    parsed, text = read.document, TomlText(read.text)
     tables = list(dependency_tables(parsed))
     found: list[Detection | None] = []
     for table, form, value in tables:
         found += declared(ctx, path, text, table, form, value)
     skipped = {table for table, _, _ in tables}
     found += toml_detections(ctx, path, parsed, text, skip=lambda p: p in skipped or p[:2] == OWN_TABLE)
-    return FileScan(path, detections=unique(found), suppressions=suppressions, notices=notices)
+    return read.result(unique(found))
 
 
 def scan_pipfile(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    raw, notices = decode(path, data)
-    suppressions = scan_lines(path, raw)
-    try:
-        parsed = loads(raw)
-    except TOMLDecodeError as err:
-        return _fallback(ctx, path, raw, err, suppressions, notices, "Pipfile")
-    text = TomlText(raw)
+    read = _read(path, data, ctx)
+    if isinstance(read, FileScan):
+        return read
+    parsed, text = read.document, TomlText(read.text)
     found: list[Detection | None] = []
     for category, packages in parsed.items():
         if category not in PIPFILE_NOT_PACKAGES and isinstance(packages, dict):
             found += declared(ctx, path, text, (category,), "keys", packages)
-    return FileScan(path, detections=unique(found), suppressions=suppressions, notices=notices)
+    return read.result(unique(found))

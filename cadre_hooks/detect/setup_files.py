@@ -12,13 +12,10 @@ import configparser
 import dataclasses
 import warnings
 
-from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import unique
-from cadre_hooks.detect.config.inifile import ini_detections, parse, section_lines
+from cadre_hooks.detect.config.inifile import ini_detections, read_ini, section_lines
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.requirements import requirement_name
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode, fell_back
 from cadre_hooks.model import Detection, FileScan
 
 REQUIRE_ARGS = ("install_requires", "extras_require", "tests_require", "setup_requires")
@@ -118,13 +115,9 @@ def _cfg_dependencies(ctx: DetectContext, path: str, parser: configparser.RawCon
 
 
 def scan_setup_cfg(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    text, notices = decode(path, data)
-    suppressions = scan_lines(path, text)
-    try:
-        parser = parse(text)
-    except configparser.Error as err:
-        reason = str(err).splitlines()[0]
-        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "an INI file", reason)
-    found: list[Detection | None] = list(_cfg_dependencies(ctx, path, parser, text))
-    found += ini_detections(ctx, path, parser, text, skip=frozenset({"options.extras_require"}))
-    return FileScan(path, detections=unique(found), suppressions=suppressions, notices=notices)
+    read = read_ini(path, data, ctx)
+    if isinstance(read, FileScan):
+        return read
+    found: list[Detection | None] = list(_cfg_dependencies(ctx, path, read.document, read.text))
+    found += ini_detections(ctx, path, read.document, read.text, skip=frozenset({"options.extras_require"}))
+    return read.result(unique(found))

@@ -13,14 +13,14 @@ from cadre_hooks.model import Suppression
 SUPPRESSION = re.compile(r"cadre:\s*ignore\[(?P<codes>[A-Za-z0-9_,\s-]*)\]\s*(?P<reason>.*)$")
 
 
-def parse_comment(path: str, line: int, comment: str, statement_line: int = 0) -> Suppression | None:
+def parse_comment(path: str, line: int, comment: str) -> Suppression | None:
     """The suppression a comment carries, if any (`comment` may include its `#` or `//`)."""
     m = SUPPRESSION.search(comment)
     if not m:
         return None
     codes = tuple(c.strip().upper() for c in m.group("codes").split(",") if c.strip())
     reason = m.group("reason").strip().rstrip("*/").strip()
-    return Suppression(path=path, line=line, codes=codes, reason=reason, statement_line=statement_line or line)
+    return Suppression(path=path, line=line, codes=codes, reason=reason)
 
 
 def scan_lines(path: str, text: str) -> tuple[Suppression, ...]:

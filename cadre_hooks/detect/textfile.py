@@ -7,9 +7,14 @@ These formats are UTF-8 by specification (TOML, JSON, YAML 1.2); a file that is 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
+from cadre_hooks.detect.suppress import scan_lines
 from cadre_hooks.model import Detection, FileScan, Notice, Suppression
+
+T = TypeVar("T")
 
 
 def decode(path: str, data: bytes) -> tuple[str, tuple[Notice, ...]]:
@@ -56,3 +61,32 @@ def json_reason(err: Exception) -> str:
     import json
 
     return f"{err.msg} at line {err.lineno}" if isinstance(err, json.JSONDecodeError) else "nested too deep"
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[T]):
+    """A structured file that parsed: its document, its text, and what every reader reports anyway."""
+
+    path: str
+    document: T
+    text: str
+    notices: tuple[Notice, ...]
+    suppressions: tuple[Suppression, ...]
+
+    def result(self, detections: tuple[Detection, ...] = ()) -> FileScan:
+        return FileScan(self.path, detections=detections, suppressions=self.suppressions, notices=self.notices)
+
+
+def read_structured(path: str, data: bytes, parse: Callable[[str], T], errors: tuple[type[Exception], ...],
+                    what: str, reason: Callable[[Exception], str],
+                    line_scan: Callable[[str], Iterable[Detection | None]]) -> Parsed[T] | FileScan:
+    """Decode, find the suppression comments and parse: the same first steps for every manifest and
+    configuration format. A file that does not parse is scanned line by line (`line_scan`) instead,
+    and the FileScan returned says why."""
+    text, notices = decode(path, data)
+    suppressions = scan_lines(path, text)
+    try:
+        document = parse(text)
+    except errors as err:
+        return fell_back(path, notices, suppressions, line_scan(text), what, reason(err))
+    return Parsed(path, document, text, notices, suppressions)

@@ -13,8 +13,7 @@ import re
 from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import Entry, decide, unique
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode, fell_back
+from cadre_hooks.detect.textfile import Parsed, read_structured
 from cadre_hooks.model import Detection, FileScan
 
 TOP = "cadre:top"
@@ -83,13 +82,14 @@ def ini_detections(ctx: DetectContext, path: str, parser: configparser.RawConfig
     return found
 
 
+def read_ini(path: str, data: bytes, ctx: DetectContext) -> Parsed[configparser.RawConfigParser] | FileScan:
+    """An INI-style file parsed, or scanned line by line when configparser rejects it."""
+    return read_structured(path, data, parse, (configparser.Error,), "an INI file",
+                           lambda err: str(err).splitlines()[0], lambda text: linescan.scan_text(ctx, path, text))
+
+
 def scan_ini(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    text, notices = decode(path, data)
-    suppressions = scan_lines(path, text)
-    try:
-        parser = parse(text)
-    except configparser.Error as err:
-        reason = str(err).splitlines()[0]
-        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "an INI file", reason)
-    detections = unique(ini_detections(ctx, path, parser, text))
-    return FileScan(path, detections=detections, suppressions=suppressions, notices=notices)
+    read = read_ini(path, data, ctx)
+    if isinstance(read, FileScan):
+        return read
+    return read.result(unique(ini_detections(ctx, path, read.document, read.text)))

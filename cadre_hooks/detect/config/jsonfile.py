@@ -15,8 +15,7 @@ from typing import Any
 from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import Entry, assignment, decide, unique
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import Lines, decode, fell_back, json_reason
+from cadre_hooks.detect.textfile import Lines, json_reason, read_structured
 from cadre_hooks.model import Detection, FileScan
 
 
@@ -106,15 +105,14 @@ def json_detections(ctx: DetectContext, path: str, document: Any, finder: Finder
     return found
 
 
+JSON_ERRORS = (json.JSONDecodeError, RecursionError)
+
+
 def scan_json(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    text, notices = decode(path, data)
-    suppressions = scan_lines(path, text)
-    try:
-        document = parse(text)
-    except (json.JSONDecodeError, RecursionError) as err:
-        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text),
-                         "valid JSON", json_reason(err))
-    if written_by_cadre(document):
-        return FileScan(path, notices=notices)
-    detections = unique(json_detections(ctx, path, document, Finder(text)))
-    return FileScan(path, detections=detections, suppressions=suppressions, notices=notices)
+    read = read_structured(path, data, parse, JSON_ERRORS, "valid JSON", json_reason,
+                           lambda text: linescan.scan_text(ctx, path, text))
+    if isinstance(read, FileScan):
+        return read
+    if written_by_cadre(read.document):
+        return FileScan(path, notices=read.notices)
+    return read.result(unique(json_detections(ctx, path, read.document, Finder(read.text))))

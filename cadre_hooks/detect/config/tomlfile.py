@@ -12,8 +12,7 @@ from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import Entry, decide, unique
 from cadre_hooks.detect.config.tomltext import TOMLDecodeError, TomlText, loads
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode, fell_back
+from cadre_hooks.detect.textfile import read_structured
 from cadre_hooks.model import Detection, FileScan
 
 Skip = Callable[[tuple[str, ...]], bool]
@@ -63,11 +62,8 @@ def toml_detections(ctx: DetectContext, path: str, data: dict[str, Any], text: T
 
 
 def scan_toml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    text, notices = decode(path, data)
-    suppressions = scan_lines(path, text)
-    try:
-        parsed = loads(text)
-    except TOMLDecodeError as err:
-        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text), "valid TOML", str(err))
-    detections = unique(toml_detections(ctx, path, parsed, TomlText(text)))
-    return FileScan(path, detections=detections, suppressions=suppressions, notices=notices)
+    read = read_structured(path, data, loads, (TOMLDecodeError,), "valid TOML", str,
+                           lambda text: linescan.scan_text(ctx, path, text))
+    if isinstance(read, FileScan):
+        return read
+    return read.result(unique(toml_detections(ctx, path, read.document, TomlText(read.text))))

@@ -9,15 +9,14 @@ docker-compose's `environment: ["OPENAI_API_KEY=..."]` lists, and Kubernetes' `e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import Entry, assignment, decide, key_provider, unique
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode, fell_back
-from cadre_hooks.model import FileScan
+from cadre_hooks.detect.textfile import Parsed, read_structured
+from cadre_hooks.model import Detection, FileScan
 
 if TYPE_CHECKING:
     from yaml import Node, ScalarNode
@@ -130,17 +129,19 @@ def yaml_reason(err: Exception) -> str:
 
 
 def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
+    read = read_yaml(path, data, lambda text: linescan.scan_text(ctx, path, text))
+    if isinstance(read, FileScan):
+        return read
+    if is_http_recording(read.document):
+        return read.result()
+    lines = read.text.splitlines()
+    return read.result(unique(decide(ctx, path, e) for e in entries(read.document, lines, ctx)))
+
+
+def read_yaml(path: str, data: bytes,
+              line_scan: Callable[[str], Iterable[Detection | None]]) -> Parsed[list[Node]] | FileScan:
+    """Every document of a YAML file as nodes, or a line scan when PyYAML rejects the file."""
     import yaml
 
-    text, notices = decode(path, data)
-    suppressions = scan_lines(path, text)
-    try:
-        nodes = compose(text)
-    except (yaml.YAMLError, RecursionError) as err:
-        return fell_back(path, notices, suppressions, linescan.scan_text(ctx, path, text),
-                         "valid YAML", yaml_reason(err))
-    if is_http_recording(nodes):
-        return FileScan(path, suppressions=suppressions, notices=notices)
-    lines = text.splitlines()
-    detections = unique(decide(ctx, path, e) for e in entries(nodes, lines, ctx))
-    return FileScan(path, detections=detections, suppressions=suppressions, notices=notices)
+    return read_structured(path, data, compose, (yaml.YAMLError, RecursionError), "valid YAML", yaml_reason,
+                           line_scan)

@@ -1,14 +1,15 @@
 """Read a Python source the way Python would: PEP 263 coding declaration, BOM, then tokens.
 
-Tokens give the comments (for suppressions) and the first line of the statement each comment
-sits in; they are only computed when the file holds a `cadre:` comment at all.
+Tokens tell comments from strings, so only real `# cadre: ignore[...]` comments become suppressions;
+they are only computed when the file holds `cadre:` at all. (A finding carries the first line of
+its statement, so a suppression there covers the whole statement.)
 """
 
 from __future__ import annotations
 
 import io
 import tokenize
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cadre_hooks.detect.suppress import parse_comment
 from cadre_hooks.model import Suppression
@@ -19,12 +20,7 @@ class Source:
     text: str
     encoding: str
     decode_notice: str | None = None
-    statement_start: dict[int, int] = field(default_factory=dict)
     suppressions: tuple[Suppression, ...] = ()
-    tokenize_error: str | None = None
-
-    def statement_line(self, line: int) -> int:
-        return self.statement_start.get(line, line)
 
 
 def decode(data: bytes) -> tuple[str, str, str | None]:
@@ -43,35 +39,15 @@ def read(path: str, data: bytes) -> Source:
     text, encoding, notice = decode(data)
     if text.startswith("\ufeff"):
         text = text[1:]
-    starts: dict[int, int] = {}
-    suppressions: list[Suppression] = []
-    error = None
-    current: int | None = None
     if "cadre:" not in text:
-        # Tokens are only needed to find suppression comments (the parser gives statement lines).
-        return Source(text, encoding, notice)
+        return Source(text, encoding, notice)  # no suppression comment: no need for the tokens
+    suppressions: list[Suppression] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            kind = tok.type
-            if kind in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING):
-                continue
-            if kind == tokenize.COMMENT:
-                if "cadre:" in tok.string:
-                    line = tok.start[0]
-                    sup = parse_comment(path, line, tok.string, current or line)
-                    if sup:
-                        suppressions.append(sup)
-                continue
-            if current is None:
-                current = tok.start[0]
-            for line in range(tok.start[0], tok.end[0] + 1):
-                starts.setdefault(line, current)
-            if kind in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                current = None
-    except (tokenize.TokenError, SyntaxError, IndentationError) as err:
-        error = str(err)
-    # A suppression comment carries the statement it sits in, for the lines the statement covers.
-    fixed = tuple(
-        Suppression(s.path, s.line, s.codes, s.reason, starts.get(s.line, s.line)) for s in suppressions
-    )
-    return Source(text, encoding, notice, starts, fixed, error)
+            if tok.type == tokenize.COMMENT and "cadre:" in tok.string:
+                sup = parse_comment(path, tok.start[0], tok.string)
+                if sup:
+                    suppressions.append(sup)
+    except (tokenize.TokenError, SyntaxError):
+        pass  # a file that does not tokenize keeps the suppressions found before the error
+    return Source(text, encoding, notice, tuple(suppressions))
