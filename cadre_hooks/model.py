@@ -22,7 +22,7 @@ class Detection:
     path: str
     line: int
     column: int
-    kind: str  # import, client, endpoint, model, dependency, config
+    kind: str  # import, client, call, endpoint, model, dependency, lockfile, config
     evidence: str
     provider_hint: str | None = None  # provider named by the signature that matched
     endpoint: str | None = None  # URL or host the code reaches, when known statically
@@ -32,6 +32,8 @@ class Detection:
     region: str | None = None  # region argument (region_name=, location=)
     model: str | None = None  # model id (model loads, LiteLLM strings)
     statement_line: int = 0  # first line of the enclosing statement (for suppressions)
+    operation: str | None = None  # call sites: chat, completion, embeddings, image, audio, ocr, files, ...
+    resolved_by: str | None = None  # how the destination was decided when not by a URL or package ("name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class Usage:
     models: tuple[str, ...] = ()
     statement_line: int = 0
     sdk: str | None = None  # provider of the SDK or signature that revealed the usage, before resolution
+    operation: str | None = None  # call sites: what the call sends (chat, embeddings, ocr, files...)
+    resolved_by: str | None = None  # "name": the destination inferred from a name, not read from a URL
 
 
 @dataclass(frozen=True, slots=True)

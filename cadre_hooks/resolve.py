@@ -59,5 +59,5 @@ def resolve(det: Detection, registry: Registry, hosts: Mapping[str, str], endpoi
         jurisdiction=jurisdiction, evidence=det.evidence, region=region,
         region_in_eu=registry.region_in_eu(region) if region else None, host=host,
         endpoint_env=det.endpoint_env, model=det.model, statement_line=det.statement_line or det.line,
-        sdk=det.provider_hint,
+        sdk=det.provider_hint, operation=det.operation, resolved_by=det.resolved_by,
     )

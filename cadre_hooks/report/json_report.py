@@ -18,6 +18,9 @@ def as_dict(report: Report) -> dict[str, Any]:
              **({"region": u.region, "region_in_eu": u.region_in_eu} if u.region else {}),
              **({"host": u.host} if u.host else {}),
              **({"endpoint_env": u.endpoint_env} if u.endpoint_env else {}),
+             **({"operation": u.operation} if u.operation else {}),
+             **({"model": u.model} if u.model else {}),
+             **({"resolved_by": u.resolved_by} if u.resolved_by else {}),
              **({"models": list(u.models)} if u.models else ({"models": [u.model]} if u.model else {}))}
             for u in report.usages
         ],
