@@ -270,6 +270,7 @@ class Registry:
         words.update(self._pypi_raw_names())
         words.update(self._npm)
         words.update(self._env)
+        words.update(v.lower() for v in self._env)  # pydantic settings fields (`mistral_api_key: str`)
         for host in self._hosts:
             words.add(host)
         for pattern, _ in self._host_patterns:

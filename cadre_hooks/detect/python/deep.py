@@ -7,6 +7,7 @@ import ast
 
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python.analysis import PythonAnalyzer
+from cadre_hooks.detect.python.keyreads import key_reads
 from cadre_hooks.detect.python.project import ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
 from cadre_hooks.detect.python.source import Source
@@ -32,6 +33,7 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
 
     analyzer = PythonAnalyzer(path, source, tree, ctx, resolve_import)
     analyzer.run()
+    analyzer.detections += key_reads(analyzer)
     # Web handlers and the AI calls they reach (CDR302); the other modules are read on demand by the
     # rule, when a handler calls into them on a whole-repository scan.
     if not is_route_module(path, analyzer.bound, source.text):
