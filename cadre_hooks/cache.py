@@ -20,7 +20,7 @@ from pathlib import Path
 from cadre_hooks.model import FileScan
 from cadre_hooks.registry.load import cache_dir
 
-VERSION = "1"
+VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +69,9 @@ class ScanCache:
             self.entries = {}
         self.changed = False
 
-    def update(self, updates: dict[str, Entry], kept: set[str]) -> None:
-        """Record new entries and forget the files that are no longer scanned."""
-        stale = set(self.entries) - kept
+    def update(self, updates: dict[str, Entry], kept: set[str] | None) -> None:
+        """Record new entries and forget the files that are no longer scanned (`kept` None: forget none)."""
+        stale = set(self.entries) - kept if kept is not None else set()
         if updates or stale:
             for rel in stale:
                 del self.entries[rel]

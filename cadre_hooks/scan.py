@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cadre_hooks import charter
+from cadre_hooks import charter, sdkscope
 from cadre_hooks import findings as rules_engine
 from cadre_hooks import __version__
 from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_dependencies
@@ -174,8 +174,9 @@ Outcome = tuple[FileScan | None, Entry | None]
 
 def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
                  jobs: int, track: Callable[[Iterable[Outcome], int], Iterable[Outcome]] | None = None,
-                 cache: ScanCache | None = None) -> list[FileScan]:
-    """`track(results, total)` may wrap the results as they arrive (progress display)."""
+                 cache: ScanCache | None = None, prune: bool = True) -> list[FileScan]:
+    """`track(results, total)` may wrap the results as they arrive (progress display); `prune=False`
+    keeps the cache entries of the files not given (a partial read of the repository)."""
     state = {"root": root, "root_str": str(root), "real_root": os.path.realpath(root), "ctx": ctx,
              "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None}
     candidates = [f for f in files if detector_for(f) is not None]
@@ -183,7 +184,7 @@ def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter
     if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
         _init_worker(state)
         results: Iterable[Outcome] = map(_scan_file, candidates)
-        return _collect(track(results, len(candidates)) if track else results, candidates, cache)
+        return _collect(track(results, len(candidates)) if track else results, candidates, cache, prune)
     import multiprocessing  # ~20 ms of imports that a pre-commit call on a few files never needs
     from concurrent.futures import ProcessPoolExecutor
 
@@ -191,10 +192,11 @@ def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                              initializer=_init_worker, initargs=(state,)) as pool:
         results = pool.map(_scan_file, candidates, chunksize=max(1, min(512, len(candidates) // (workers * 8))))
-        return _collect(track(results, len(candidates)) if track else results, candidates, cache)
+        return _collect(track(results, len(candidates)) if track else results, candidates, cache, prune)
 
 
-def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: ScanCache | None) -> list[FileScan]:
+def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: ScanCache | None,
+             prune: bool = True) -> list[FileScan]:
     scans: list[FileScan] = []
     updates: dict[str, Entry] = {}
     for rel, (result, entry) in zip(candidates, outcomes):
@@ -203,7 +205,7 @@ def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: Scan
         if entry is not None:
             updates[rel] = entry
     if cache is not None:
-        cache.update(updates, set(candidates))
+        cache.update(updates, set(candidates) if prune else None)
         cache.save()
     return scans
 
@@ -222,18 +224,36 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
 
     cache = None
     if options.use_cache and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
-        from cadre_hooks.cache import ScanCache
-
-        salt = "|".join([__version__, registry_stamp(), repr(sorted(config.hosts.items())),
-                         repr(sorted(config.endpoints)), str(config.max_file_size)])
-        cache = ScanCache(selection.root, salt)
+        cache = ScanCache(selection.root, _cache_salt(config))
     scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track,
                          cache)
     scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
-    return build_report(scans, scan_ctx), scan_ctx
+    repository: Sequence[FileScan] = scans
+    if not selection.whole_repository and sdkscope.needs_repository(scans, registry):
+        repository = _repository_python(scan_ctx, ctx, prefilter, cache)
+    return build_report(scans, scan_ctx, repository), scan_ctx
 
 
-def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
+def _repository_python(sc: ScanContext, ctx: DetectContext, prefilter: Prefilter,
+                       cache: ScanCache | None) -> list[FileScan]:
+    """Every Python file of the repository, analysed (or taken from the cache) for the SDK resolution
+    that a partial scan cannot make from its own files (see sdkscope)."""
+    whole = select((str(sc.root),), sc.root, sc.config.exclude)
+    files = [f for f in whole.files if f.endswith(sdkscope.PYTHON_FILES)]
+    if cache is None and sc.options.use_cache and not os.environ.get("CADRE_NO_CACHE"):
+        cache = ScanCache(whole.root, _cache_salt(sc.config))
+    return detect_files(files, whole.root, ctx, prefilter, sc.config.max_file_size, sc.options.jobs, None, cache,
+                        prune=False)
+
+
+def _cache_salt(config: Config) -> str:
+    return "|".join([__version__, registry_stamp(), repr(sorted(config.hosts.items())),
+                     repr(sorted(config.endpoints)), str(config.max_file_size)])
+
+
+def build_report(scans: Sequence[FileScan], sc: ScanContext, repository: Sequence[FileScan] | None = None) -> Report:
+    """`repository`: the scans of the repository's Python files when `scans` do not cover them all
+    (default: `scans`), for the SDK resolution (sdkscope)."""
     usages: list[Usage] = []
     pairs: list[tuple[Finding, int]] = []
     suppressions = [s for scan in scans for s in scan.suppressions]
@@ -243,6 +263,7 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
             file_usages = _annotate_models(file_usages, scan, sc.registry)
             pairs += rules_engine.model_findings(scan.models, sc.registry, sc.rules, sc.config, sc.lang)
         usages += file_usages
+    usages = _resolve_sdks(usages, scans, scans if repository is None else repository, sc)
     usages = drop_repointed_dependencies(usages, sc.selection.directories)
     pairs += rules_engine.usage_findings(usages, sc.registry, sc.rules, sc.config, sc.lang)
     pairs += charter.findings(sc, scans, usages)
@@ -262,6 +283,13 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
                   notices=tuple(sorted(set(notices), key=lambda n: (n.path, n.reason))),
                   files_scanned=len(sc.selection.files),
                   extra={"internal_error": internal, "suppressions": tuple(suppressions)})
+
+
+def _resolve_sdks(usages: list[Usage], scans: Sequence[FileScan], repository: Sequence[FileScan],
+                  sc: ScanContext) -> list[Usage]:
+    reached = sdkscope.destinations(
+        repository, lambda d: resolve(d, sc.registry, sc.config.hosts, sc.config.endpoints), sc.registry)
+    return sdkscope.apply(usages, scans, reached, sc.registry)
 
 
 def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> list[Usage]:

@@ -140,6 +140,7 @@ class Registry:
                 if models.get("litellm_bare"):
                     self._litellm_bare.append((pat, pid))
         self.endpoint_args = frozenset(endpoint_args)
+        self._repointable = frozenset(spec.provider for spec in self._clients.values() if spec.generic)
         # Every dotted prefix of a registered client or loader (`huggingface_hub` for `huggingface_hub.InferenceClient`).
         self._prefixes: set[str] = set()
         for name in [*self._clients, *(pat.split("*")[0].rstrip(".") for pat, _ in self._loaders)]:
@@ -171,6 +172,10 @@ class Registry:
 
     def client(self, qualname: str) -> ClientSpec | None:
         return self._clients.get(qualname)
+
+    def repointable(self, provider: str) -> bool:
+        """The provider has an SDK whose clients may be pointed at another provider (OpenAI-protocol clients)."""
+        return provider in self._repointable
 
     def flag_client(self, qualname: str, flags: set[str]) -> str | None:
         """The provider a client reaches because of a flag argument (`genai.Client(vertexai=True)`)."""
