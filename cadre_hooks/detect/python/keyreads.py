@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from cadre_hooks.detect import urls
@@ -39,6 +40,8 @@ SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings
 FIELD_FACTORIES = frozenset({"pydantic.Field", "pydantic.fields.Field", "pydantic.v1.Field"})
 ALIAS_CHOICES = frozenset({"pydantic.AliasChoices", "pydantic.aliases.AliasChoices"})
 _QUOTED_NAME = re.compile(r"""["']([A-Z][A-Z0-9_]{2,})["']""")
+# Every reader above is spelled with one of these: a module without any is settled by a substring search.
+_READER_WORDS = ("environ", "getenv", "decouple")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +58,30 @@ class _Read:
 def key_reads(state: ModuleState) -> list[Detection]:
     """The `config` detections of the module analysed by `state` (after its main pass)."""
     registry = state.registry
-    quoted = {m for m in _QUOTED_NAME.findall(state.source.text) if registry.env_var(m)}
+    text = state.source.text
+    lines: list[int] = []
+    if any(word in text for word in _READER_WORDS):
+        found: set[int] = set()
+        line, at = 1, 0
+        for match in _QUOTED_NAME.finditer(text):
+            if registry.env_var(match.group(1)):
+                line += text.count("\n", at, match.start())
+                at = match.start()
+                found.add(line)
+        # `VAR = "COHERE_API_KEY"` then `os.environ[VAR]`: the lines naming such a constant too.
+        constants = {name for name, values in state.scope.module_names.items()
+                     if any(isinstance(v, ast.Constant) and isinstance(v.value, str) and registry.env_var(v.value)
+                            for v in values)}
+        if constants:
+            found.update(_lines_naming(state.lines, constants))
+        lines = sorted(found)
     settings = any(target in SETTINGS_BASES for target in state.bound.values())
-    if not quoted and not settings:
+    if not lines and not settings:
         return []
     reader = _Reader(state)
     out: list[Detection] = []
-    if quoted:
-        out += reader.reads()
+    if lines:
+        out += reader.reads(lines)
     if settings:
         out += reader.settings_fields()
     return out
@@ -135,8 +154,10 @@ class _Reader:
             return dotted(func) or owner.id, node.args[0], default
         return None
 
-    def _walk(self) -> Iterator[tuple[ast.AST, int, ast.Call | None]]:
-        """Every node with the line of its statement and the call it is a direct argument of."""
+    def _walk(self, lines: Sequence[int]) -> Iterator[tuple[ast.AST, int, ast.Call | None]]:
+        """Every node of the statements that span one of `lines` (sorted), with the line of its
+        statement and the call it is a direct argument of. Statements spanning none are skipped
+        whole: a read is written on a line that quotes a provider's variable."""
         stack: list[tuple[ast.AST, int, ast.Call | None]] = [(self.state.tree, 0, None)]
         while stack:
             node, statement, call = stack.pop()
@@ -148,27 +169,24 @@ class _Reader:
                 children += [(a.value if isinstance(a, ast.Starred) else a, node) for a in node.args]
                 children += [(k.value, node) for k in node.keywords]
             else:
-                children = [(child, None) for child in ast.iter_child_nodes(node)]
+                children = [(child, None) for child in ast.iter_child_nodes(node)
+                            if not isinstance(child, ast.stmt) or _spans(child, lines)]
             stack.extend((child, statement, parent) for child, parent in reversed(children))
 
-    def reads(self) -> list[Detection]:
+    def reads(self, lines: Sequence[int]) -> list[Detection]:
         registry = self.state.registry
         found: list[_Read] = []
         assigned: dict[int, str] = {}  # id of an assigned value -> the name it is assigned to
-        client_args: set[str] = set()  # names passed straight to an AI call
-        ai_calls: dict[int, bool] = {}
-        for node, statement, call in self._walk():
+        ai_calls: set[int] = set()
+        for node, statement, call in self._walk(lines):
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     name = dotted(target)
                     if name:
                         assigned[id(node.value)] = name
-            elif isinstance(node, ast.Call):
-                if self.is_ai_call(node):
-                    ai_calls[id(node)] = True
-                    client_args.update(n for a in [*node.args, *(k.value for k in node.keywords)]
-                                       if (n := dotted(a)))
+            elif isinstance(node, ast.Call) and self.is_ai_call(node):
+                ai_calls.add(id(node))
             read = self.read_of(node)
             if read is None:
                 continue
@@ -179,6 +197,8 @@ class _Reader:
                 continue
             assert isinstance(node, ast.expr)
             found.append(_Read(node, key, provider, accessor, default, statement, call))
+        names = {assigned[id(item.node)] for item in found if id(item.node) in assigned}
+        client_args = self._client_args(names) if names else set()
         out = []
         for item in found:
             if item.call is not None and id(item.call) in ai_calls:
@@ -189,6 +209,15 @@ class _Reader:
             if detection is not None:
                 out.append(detection)
         return out
+
+    def _client_args(self, names: set[str]) -> set[str]:
+        """Which of `names` are passed straight to an AI call somewhere in the module (only the
+        statements whose lines spell one of them are walked)."""
+        passed: set[str] = set()
+        for node, _, _ in self._walk(_lines_naming(self.state.lines, names)):
+            if isinstance(node, ast.Call) and self.is_ai_call(node):
+                passed.update(n for a in [*node.args, *(k.value for k in node.keywords)] if (n := dotted(a)) in names)
+        return passed
 
     def _detection(self, item: _Read) -> Detection | None:
         line, column = self.state._pos(item.node)
@@ -292,3 +321,16 @@ class _Reader:
                 items = list(node.args)
             out += [t for item in items if (t := self.text(item))]
         return out
+
+
+def _spans(stmt: ast.stmt, lines: Sequence[int]) -> bool:
+    """`stmt` covers one of the sorted `lines`."""
+    i = bisect_left(lines, stmt.lineno)
+    return i < len(lines) and lines[i] <= (stmt.end_lineno or stmt.lineno)
+
+
+def _lines_naming(lines: Sequence[str], names: set[str]) -> list[int]:
+    """The (1-based, sorted) lines where one of the Python names `names` is written: a cheap way to
+    choose which statements to walk, the walk deciding on the tree."""
+    words = re.compile("|".join(rf"(?<![\w]){re.escape(n)}(?!\w)" for n in sorted(names)))
+    return [i + 1 for i, line in enumerate(lines) if words.search(line)]
