@@ -444,3 +444,20 @@ def test_near_miss_model_names_do_not_match(tmp_path: Path, cadre) -> None:  # t
     repo = make_repo(tmp_path / "r", {"app.py": code, "AI_USAGE.md": declaration("en")})
     assert len(findings(scan(cadre, repo), "CDR206")) == 2
 
+
+
+def test_inventory_alone_is_not_a_provider_to_declare(tmp_path: Path) -> None:
+    """A lock file lists what is installed: it never asks for a declaration (CDR203), but keeps a declared
+    provider from being stale (CDR204)."""
+    import dataclasses
+
+    from cadre_hooks.scan import ScanOptions, run
+    from cadre_hooks.transparency import checks
+
+    text = declaration("en").replace("id: mistral", "id: albert")
+    repo = make_repo(tmp_path / "r", {"app.py": MISTRAL, "AI_USAGE.md": text})
+    report, sc = run(ScanOptions(targets=(str(repo),), cwd=repo, jobs=1, today="2026-12-01"))
+    assert [f.rule for f in checks.run(sc, report.usages) if f.rule in ("CDR203", "CDR204")] == ["CDR203", "CDR204"]
+    inventory = [dataclasses.replace(u, kind="lockfile") for u in report.usages]
+    albert = dataclasses.replace(inventory[0], provider="albert", jurisdiction="eu")
+    assert [f.rule for f in checks.run(sc, [*inventory, albert]) if f.rule in ("CDR203", "CDR204")] == []

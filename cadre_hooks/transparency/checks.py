@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from cadre_hooks.scan import ScanContext
 
 
+# Usages that show what is installed, not what the code does: never a provider to declare on their own (CDR203),
+# though they keep a declared provider from being stale (CDR204).
+INVENTORY_KINDS = frozenset({"lockfile"})
+
+
 @dataclasses.dataclass
 class _Emit:
     """Builds findings of one scan (rule lookup, severity settings, language)."""
@@ -140,7 +145,8 @@ def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages:
     registry = emit.sc.registry
     lang = emit.sc.lang
     for pid, places in sorted(used.items()):
-        if pid not in declared:
+        places = [u for u in places if u.kind not in INVENTORY_KINDS]
+        if places and pid not in declared:
             provider = registry.providers.get(pid)
             emit("CDR203", declaration.providers_line, f"undeclared:{pid}", provider=pid,
                  provider_name=provider.name if provider else pid, where=_where(spec, lang, places))
