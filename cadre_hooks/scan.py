@@ -263,7 +263,7 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext, repository: Sequenc
             file_usages = _annotate_models(file_usages, scan, sc.registry)
             pairs += rules_engine.model_findings(scan.models, sc.registry, sc.rules, sc.config, sc.lang)
         usages += file_usages
-    usages = _resolve_sdks(usages, scans, scans if repository is None else repository, sc)
+    usages = _resolve_sdks(usages, scans if repository is None else repository, sc)
     usages = drop_repointed_dependencies(usages, sc.selection.directories)
     pairs += rules_engine.usage_findings(usages, sc.registry, sc.rules, sc.config, sc.lang)
     pairs += charter.findings(sc, scans, usages)
@@ -285,11 +285,11 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext, repository: Sequenc
                   extra={"internal_error": internal, "suppressions": tuple(suppressions)})
 
 
-def _resolve_sdks(usages: list[Usage], scans: Sequence[FileScan], repository: Sequence[FileScan],
+def _resolve_sdks(usages: list[Usage], repository: Sequence[FileScan],
                   sc: ScanContext) -> list[Usage]:
     reached = sdkscope.destinations(
         repository, lambda d: resolve(d, sc.registry, sc.config.hosts, sc.config.endpoints), sc.registry)
-    return sdkscope.apply(usages, scans, reached, sc.registry)
+    return sdkscope.apply(usages, reached, sc.registry)
 
 
 def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> list[Usage]:

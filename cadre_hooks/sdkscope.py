@@ -2,13 +2,13 @@
 package and the other OpenAI-protocol clients) really send data, decided once for the whole
 repository and applied to the Python usages that cannot decide it themselves.
 
-A file that imports the SDK but builds no client of it (type imports, error classes, test
-doubles such as `Mock(spec=OpenAI)`, functions taking a client as a parameter) says nothing about
-the endpoint; neither does a read of the SDK provider's key (`OPENAI_API_KEY`). When every client
-of that SDK found in the repository reaches one other provider (the openai SDK only ever pointed
-at OVHcloud), those usages are that provider's; when they reach several other providers, they are
-none of them and are dropped; when any client uses the SDK's default endpoint, or one cannot be
-resolved, they stay the SDK's own provider.
+An import of the SDK that builds no client (type imports, error classes, test doubles such as
+`Mock(spec=OpenAI)`), a call through a client the file did not build (a parameter annotated with
+the SDK's client type), and a read of the SDK provider's key (`OPENAI_API_KEY`) say nothing about
+the endpoint. When every client of that SDK found in the repository reaches one other provider
+(the openai SDK only ever pointed at OVHcloud), those usages are that provider's; when the
+clients reach several other providers, they are none of them and are dropped; when any client
+uses the SDK's default endpoint, or one cannot be resolved, they stay the SDK's own provider.
 
 The decision reads the whole repository even when only some files are scanned (a pre-commit
 call), so that a file gives the same result alone or in a folder: the repository's other Python
@@ -23,44 +23,31 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from cadre_hooks.model import Detection, FileScan, Usage
 from cadre_hooks.registry import Registry
 
-ORPHAN_FACT = "sdk-without-client:"  # FileScan fact: the file imports this SDK and builds no client of it
+DEFAULT_FACT = "sdk-default:"  # FileScan fact: the file reaches this SDK's default endpoint (a client, a module call)
 PYTHON_FILES = (".py", ".pyi", ".pyw", ".ipynb")
-# Usages that do not name an endpoint: decided by the repository when their file has no client.
-UNDECIDED_KINDS = frozenset({"import", "call"})
+# Usages that do not name an endpoint of their own: decided by the repository.
+UNDECIDED_KINDS = frozenset({"import", "call", "config"})
 
 Resolver = Callable[[Detection], Usage]
 
 
-def orphan_facts(imported: Iterable[str], building: Iterable[str]) -> tuple[str, ...]:
-    """The facts of a Python file that imports the SDKs `imported` and builds clients of `building`."""
-    return tuple(sorted(ORPHAN_FACT + p for p in set(imported) - set(building)))
-
-
-def _orphans(scan: FileScan) -> frozenset[str]:
-    return frozenset(f[len(ORPHAN_FACT):] for f in scan.facts if f.startswith(ORPHAN_FACT))
+def default_facts(providers: Iterable[str]) -> tuple[str, ...]:
+    """The facts of a Python file that reaches the default endpoint of the SDKs of `providers`."""
+    return tuple(sorted(DEFAULT_FACT + p for p in set(providers)))
 
 
 def _python(path: str) -> bool:
     return path.endswith(PYTHON_FILES)
 
 
-def _undecided(det_kind: str, sdk: str | None, provider: str | None, orphans: frozenset[str],
-               registry: Registry) -> bool:
-    if sdk is None or provider != sdk or not registry.repointable(sdk):
-        return False
-    return det_kind == "config" or (det_kind in UNDECIDED_KINDS and sdk in orphans)
+def _undecided(kind: str, sdk: str | None, provider: str | None, registry: Registry) -> bool:
+    return kind in UNDECIDED_KINDS and sdk is not None and provider == sdk and registry.repointable(sdk)
 
 
 def needs_repository(scans: Sequence[FileScan], registry: Registry) -> bool:
     """Whether some scanned usage waits for the repository's decision (then the other files must be read)."""
-    for scan in scans:
-        if not _python(scan.path):
-            continue
-        orphans = _orphans(scan)
-        for det in scan.detections:
-            if det.endpoint is None and _undecided(det.kind, det.provider_hint, det.provider_hint, orphans, registry):
-                return True
-    return False
+    return any(det.endpoint is None and _undecided(det.kind, det.provider_hint, det.provider_hint, registry)
+               for scan in scans if _python(scan.path) for det in scan.detections)
 
 
 def destinations(scans: Iterable[FileScan], resolve: Resolver, registry: Registry) -> dict[str, set[str | None]]:
@@ -69,27 +56,24 @@ def destinations(scans: Iterable[FileScan], resolve: Resolver, registry: Registr
     for scan in scans:
         if not _python(scan.path):
             continue
-        orphans = _orphans(scan)
+        for fact in scan.facts:
+            if fact.startswith(DEFAULT_FACT):
+                default = fact[len(DEFAULT_FACT):]
+                out.setdefault(default, set()).add(default)
         for det in scan.detections:
             sdk = det.provider_hint
-            if sdk is None or not registry.repointable(sdk):
-                continue
-            if det.kind == "client":
-                usage = resolve(det)
-                out.setdefault(sdk, set()).add(usage.provider)
-            elif det.kind in UNDECIDED_KINDS and sdk not in orphans:
-                out.setdefault(sdk, set()).add(sdk)  # a default client in this file
+            if det.kind == "client" and sdk is not None and registry.repointable(sdk):
+                out.setdefault(sdk, set()).add(resolve(det).provider)
     return out
 
 
-def apply(usages: Sequence[Usage], scans: Sequence[FileScan], reached: Mapping[str, set[str | None]],
+def apply(usages: Sequence[Usage], reached: Mapping[str, set[str | None]],
           registry: Registry) -> list[Usage]:
     """The usages with the undecided ones given to the repository's provider (or dropped, see above)."""
-    orphans = {scan.path: _orphans(scan) for scan in scans}
     out: list[Usage] = []
     for usage in usages:
-        if not _python(usage.path) or usage.host is not None or not _undecided(usage.kind, usage.sdk, usage.provider,
-                                                     orphans.get(usage.path, frozenset()), registry):
+        if not _python(usage.path) or usage.host is not None \
+                or not _undecided(usage.kind, usage.sdk, usage.provider, registry):
             out.append(usage)
             continue
         assert usage.sdk is not None

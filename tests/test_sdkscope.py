@@ -78,3 +78,15 @@ def test_a_client_of_its_own_decides_for_its_file(tmp_path: Path, cadre) -> None
     mixed = DEFAULT + "\n\ndef f(c: OpenAI) -> None:\n    ...\n"
     repo = make_repo(tmp_path / "r", {"app/llm.py": LLM_OVH, "app/mixed.py": mixed})
     assert ("app/mixed.py", 1, "openai") in usages(cadre("scan", "--format", "json", ".", cwd=repo))
+
+
+def test_a_default_client_in_a_notebook_counts(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    cells = [{"cell_type": "markdown", "source": ["# Exploration\n"], "metadata": {}},
+             {"cell_type": "code", "source": ["from openai import OpenAI\n", "client = OpenAI()\n"], "metadata": {},
+              "outputs": []}]
+    notebook = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    repo = make_repo(tmp_path / "r", {"app/llm.py": LLM_OVH, "explore.ipynb": notebook, "tests/test_llm.py": TEST_DOUBLE})
+    found = usages(cadre("scan", "--format", "json", "tests/test_llm.py", cwd=repo))
+    assert found == [("tests/test_llm.py", 3, "openai")]

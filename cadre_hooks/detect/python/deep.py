@@ -13,7 +13,7 @@ from cadre_hooks.detect.python.routefilter import is_route_module, route_records
 from cadre_hooks.detect.python.source import Source
 from cadre_hooks.detect.python.values import Value
 from cadre_hooks.model import FileScan, Notice
-from cadre_hooks.sdkscope import orphan_facts
+from cadre_hooks.sdkscope import default_facts
 
 _PROJECTS: dict[str, ProjectIndex] = {}
 
@@ -35,9 +35,7 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
     analyzer = PythonAnalyzer(path, source, tree, ctx, resolve_import)
     analyzer.run()
     analyzer.detections += key_reads(analyzer)
-    facts = orphan_facts((g.provider for g in analyzer.groups),
-                         [*(g.provider for g in analyzer.groups if g.uses or g.always),
-                          *(d.provider_hint for d in analyzer.detections if d.kind == "client" and d.provider_hint)])
+    facts = default_facts(g.provider for g in analyzer.groups if g.always or False in g.uses)
     # Web handlers and the AI calls they reach (CDR302); the other modules are read on demand by the
     # rule, when a handler calls into them on a whole-repository scan.
     if not is_route_module(path, analyzer.bound, source.text):
