@@ -1,0 +1,149 @@
+"""The safety net for source files of languages that have no detector of their own (Rust, Swift,
+Scala, shell scripts, SQL, Lua...; the list is data: `rules/plain_sources.toml`).
+
+Without a parser for the language, only one thing is certain enough to report: a hard-coded AI
+endpoint URL in the code, a usage of kind `endpoint` whose host decides the provider. A mention is
+not a usage, so:
+- comments are cut first, with the language's comment syntax from the data (a comment marker
+  inside a string literal is text, and a URL inside a comment is nothing);
+- a URL counts only where a value starts: the first characters of a string literal
+  (`"https://api.openai.com/v1"`, not `"see https://api.openai.com for details"`), or, in a
+  language with `bare_urls` (shell), a word of its own (`curl https://api.mistral.ai/v1/...`).
+Markdown and documentation files are never read: their suffixes are not in the data.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from dataclasses import dataclass
+
+from cadre_hooks.detect.config.entries import URL_IN_TEXT, safe_url
+from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.detect.suppress import scan_lines
+from cadre_hooks.detect.textfile import Lines, decode
+from cadre_hooks.model import Detection, FileScan
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+# A line comment marker right after one of these is part of the code (`$#`, `${#x}`, `a#b`).
+_NOT_AFTER = frozenset("$_{")
+# Characters that may stand right before a bare URL (a word of its own).
+_BARE_BEFORE = frozenset(" \t\n=(,[")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language's comment and string syntax, as the data file gives it."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    line_comments: tuple[str, ...]
+    block_comments: tuple[tuple[str, str], ...]
+    strings: tuple[str, ...]
+    backslash_escapes: bool = True
+    bare_urls: bool = False
+
+
+@functools.cache
+def languages() -> dict[str, Language]:
+    """Suffix (lower case) -> its language, from `rules/plain_sources.toml`."""
+    from cadre_hooks.registry import rules_dir
+
+    data = tomllib.loads((rules_dir() / "plain_sources.toml").read_text(encoding="utf-8"))
+    by_suffix: dict[str, Language] = {}
+    for entry in data.get("languages", ()):
+        language = Language(
+            name=entry["name"], suffixes=tuple(entry["suffixes"]), line_comments=tuple(entry["line_comments"]),
+            block_comments=tuple((pair[0], pair[1]) for pair in entry["block_comments"]),
+            strings=tuple(entry["strings"]), backslash_escapes=bool(entry.get("backslash_escapes", True)),
+            bare_urls=bool(entry.get("bare_urls", False)))
+        for suffix in language.suffixes:
+            by_suffix.setdefault(suffix, language)
+    return by_suffix
+
+
+@functools.cache
+def suffixes() -> tuple[str, ...]:
+    return tuple(languages())
+
+
+def language_for(path: str) -> Language | None:
+    name = path.rsplit("/", 1)[-1].lower()
+    dot = name.rfind(".")
+    return languages().get(name[dot:]) if dot > 0 else None
+
+
+def code_only(text: str, language: Language) -> tuple[str, list[int]]:
+    """The text with every comment blanked out (same length, newlines kept, so that offsets are
+    positions in the file), and the offsets where a string literal's content starts."""
+    out = list(text)
+    string_starts: list[int] = []
+    blocks = sorted(language.block_comments, key=lambda pair: -len(pair[0]))
+    index, size = 0, len(text)
+    quote = ""
+    while index < size:
+        char = text[index]
+        if quote:
+            if char == "\\" and language.backslash_escapes:
+                index += 2
+                continue
+            if char == quote:
+                quote = ""
+            index += 1
+            continue
+        if char in language.strings:
+            quote = char
+            string_starts.append(index + 1)
+            index += 1
+            continue
+        end = _comment_end(text, index, language, blocks)
+        if end > index:
+            for position in range(index, end):
+                if out[position] != "\n":
+                    out[position] = " "
+            index = end
+            continue
+        index += 1
+    return "".join(out), string_starts
+
+
+def _comment_end(text: str, index: int, language: Language, blocks: list[tuple[str, str]]) -> int:
+    """Where the comment starting at `index` ends; `index` itself when none starts there."""
+    for opening, closing in blocks:
+        if text.startswith(opening, index):
+            close = text.find(closing, index + len(opening))
+            return len(text) if close < 0 else close + len(closing)
+    for marker in language.line_comments:
+        if text.startswith(marker, index) and (index == 0 or not (text[index - 1].isalnum()
+                                                                  or text[index - 1] in _NOT_AFTER)):
+            newline = text.find("\n", index)
+            return len(text) if newline < 0 else newline
+    return index
+
+
+def scan_plain_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
+    text, notices = decode(path, data)
+    language = language_for(path)
+    suppressions = scan_lines(path, text)
+    if language is None:  # pragma: no cover - the file was routed here by its suffix
+        return FileScan(path, suppressions=suppressions, notices=notices)
+    code, string_starts = code_only(text, language)
+    starts = set(string_starts)
+    lines = Lines(text)
+    found: list[Detection] = []
+    for match in URL_IN_TEXT.finditer(code):
+        offset = match.start()
+        bare = language.bare_urls and (offset == 0 or code[offset - 1] in _BARE_BEFORE)
+        if offset not in starts and not bare:
+            continue  # inside a sentence of a string, or glued to other code: a mention at most
+        url = match.group(0).rstrip(".:")
+        if not ctx.is_ai_url(url):
+            continue
+        line, column = lines.position(offset)
+        found.append(Detection(path, line, column, "endpoint", f"hard-coded endpoint {safe_url(url)}",
+                               endpoint=url, generic=True, statement_line=line))
+    return FileScan(path, detections=tuple(found), suppressions=suppressions, notices=notices)
