@@ -14,6 +14,7 @@ Markdown and documentation files are never read: their suffixes are not in the d
 
 from __future__ import annotations
 
+import bisect
 import functools
 import sys
 from dataclasses import dataclass
@@ -77,11 +78,11 @@ def language_for(path: str) -> Language | None:
     return languages().get(name[dot:]) if dot > 0 else None
 
 
-def code_only(text: str, language: Language) -> tuple[str, list[int]]:
+def code_only(text: str, language: Language) -> tuple[str, list[tuple[int, int]]]:
     """The text with every comment blanked out (same length, newlines kept, so that offsets are
-    positions in the file), and the offsets where a string literal's content starts."""
+    positions in the file), and the (start, end) offsets of each string literal's content."""
     out = list(text)
-    string_starts: list[int] = []
+    strings: list[tuple[int, int]] = []
     blocks = sorted(language.block_comments, key=lambda pair: -len(pair[0]))
     index, size = 0, len(text)
     quote = ""
@@ -93,11 +94,12 @@ def code_only(text: str, language: Language) -> tuple[str, list[int]]:
                 continue
             if char == quote:
                 quote = ""
+                strings[-1] = (strings[-1][0], index)
             index += 1
             continue
         if char in language.strings:
             quote = char
-            string_starts.append(index + 1)
+            strings.append((index + 1, size))
             index += 1
             continue
         end = _comment_end(text, index, language, blocks)
@@ -108,7 +110,7 @@ def code_only(text: str, language: Language) -> tuple[str, list[int]]:
             index = end
             continue
         index += 1
-    return "".join(out), string_starts
+    return "".join(out), strings
 
 
 def _comment_end(text: str, index: int, language: Language, blocks: list[tuple[str, str]]) -> int:
@@ -131,14 +133,16 @@ def scan_plain_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     suppressions = scan_lines(path, text)
     if language is None:  # pragma: no cover - the file was routed here by its suffix
         return FileScan(path, suppressions=suppressions, notices=notices)
-    code, string_starts = code_only(text, language)
-    starts = set(string_starts)
+    code, strings = code_only(text, language)
+    starts = [start for start, _ in strings]
     lines = Lines(text)
     found: list[Detection] = []
     for match in URL_IN_TEXT.finditer(code):
         offset = match.start()
-        bare = language.bare_urls and (offset == 0 or code[offset - 1] in _BARE_BEFORE)
-        if offset not in starts and not bare:
+        at = bisect.bisect_right(starts, offset) - 1
+        in_string = at >= 0 and offset < strings[at][1]
+        bare = language.bare_urls and not in_string and (offset == 0 or code[offset - 1] in _BARE_BEFORE)
+        if not (in_string and strings[at][0] == offset) and not bare:
             continue  # inside a sentence of a string, or glued to other code: a mention at most
         url = match.group(0).rstrip(".:")
         if not ctx.is_ai_url(url):
