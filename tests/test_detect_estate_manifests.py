@@ -115,7 +115,33 @@ version = "0.2"
 async_openai = "0.24"
 """
 
+POM = """<project>
+  <dependencyManagement>
+    <dependencies>
+      <dependency>
+        <groupId>org.springframework.ai</groupId>
+        <artifactId>spring-ai-bom</artifactId>
+        <version>1.0.0</version>
+        <type>pom</type>
+        <scope>import</scope>
+      </dependency>
+    </dependencies>
+  </dependencyManagement>
+  <dependencies>
+    <dependency>
+      <groupId>org.springframework.ai</groupId>
+      <artifactId>spring-ai-starter-model-mistral-ai</artifactId>
+    </dependency>
+    <dependency>
+      <groupId>org.springframework.ai</groupId>
+      <artifactId>spring-ai-openai-spring-boot-starter</artifactId>
+    </dependency>
+  </dependencies>
+</project>
+"""
+
 CASES = [
+    ("pom.xml", POM, [(16, "mistral"), (20, "openai")]),
     ("build.gradle.kts", KTS, [(7, "mistral"), (8, "openai"), (12, "ollama"), (13, "anthropic")]),
     ("app/build.gradle", GROOVY, [(2, "mistral"), (3, "openai"), (6, "mistral")]),
     ("gradle/libs.versions.toml", CATALOG, [(5, "openai"), (6, "mistral"), (9, "anthropic")]),

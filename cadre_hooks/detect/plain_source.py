@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import sys
 from dataclasses import dataclass
 
@@ -80,50 +81,69 @@ def language_for(path: str) -> Language | None:
 
 def code_only(text: str, language: Language) -> tuple[str, list[tuple[int, int]]]:
     """The text with every comment blanked out (same length, newlines kept, so that offsets are
-    positions in the file), and the (start, end) offsets of each string literal's content."""
-    out = list(text)
+    positions in the file), and the (start, end) offsets of each string literal's content.
+
+    A regular expression jumps from one quote or comment marker to the next, so a large file costs
+    a few searches per string and comment, not a Python step per character."""
+    out: list[str] = []
     strings: list[tuple[int, int]] = []
-    blocks = sorted(language.block_comments, key=lambda pair: -len(pair[0]))
-    index, size = 0, len(text)
-    quote = ""
+    markers = _markers(language)
+    index, size, kept = 0, len(text), 0
     while index < size:
-        char = text[index]
-        if quote:
-            if char == "\\" and language.backslash_escapes:
-                index += 2
-                continue
-            if char == quote:
-                quote = ""
-                strings[-1] = (strings[-1][0], index)
-            index += 1
+        match = markers.search(text, index)
+        if match is None:
+            break
+        index = match.start()
+        token = match.group(0)
+        if token in language.strings:
+            close = _string_end(text, index + 1, token, language.backslash_escapes)
+            strings.append((index + 1, close))
+            index = close + 1
             continue
-        if char in language.strings:
-            quote = char
-            strings.append((index + 1, size))
-            index += 1
+        end = _comment_end(text, index, token, language)
+        if end == index:
+            index += len(token)
             continue
-        end = _comment_end(text, index, language, blocks)
-        if end > index:
-            for position in range(index, end):
-                if out[position] != "\n":
-                    out[position] = " "
-            index = end
-            continue
-        index += 1
+        out.append(text[kept:index])
+        out.append(re.sub(r"[^\n]", " ", text[index:end]))
+        kept = index = end
+    out.append(text[kept:])
     return "".join(out), strings
 
 
-def _comment_end(text: str, index: int, language: Language, blocks: list[tuple[str, str]]) -> int:
-    """Where the comment starting at `index` ends; `index` itself when none starts there."""
-    for opening, closing in blocks:
-        if text.startswith(opening, index):
+@functools.cache
+def _markers(language: Language) -> re.Pattern[str]:
+    tokens = {*language.strings, *language.line_comments, *(opening for opening, _ in language.block_comments)}
+    return re.compile("|".join(re.escape(t) for t in sorted(tokens, key=lambda t: (-len(t), t))))
+
+
+def _string_end(text: str, start: int, quote: str, escapes: bool) -> int:
+    """Offset of the quote that closes a string whose content starts at `start` (the text's end if none)."""
+    index = start
+    while True:
+        close = text.find(quote, index)
+        if close < 0:
+            return len(text)
+        if not escapes:
+            return close
+        backslashes = 0
+        while close - backslashes - 1 >= start and text[close - backslashes - 1] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return close
+        index = close + 1
+
+
+def _comment_end(text: str, index: int, token: str, language: Language) -> int:
+    """Where the comment that `token` opens at `index` ends; `index` itself when it opens none."""
+    for opening, closing in language.block_comments:
+        if token == opening:
             close = text.find(closing, index + len(opening))
             return len(text) if close < 0 else close + len(closing)
-    for marker in language.line_comments:
-        if text.startswith(marker, index) and (index == 0 or not (text[index - 1].isalnum()
-                                                                  or text[index - 1] in _NOT_AFTER)):
-            newline = text.find("\n", index)
-            return len(text) if newline < 0 else newline
+    if token in language.line_comments and (index == 0 or not (text[index - 1].isalnum()
+                                                               or text[index - 1] in _NOT_AFTER)):
+        newline = text.find("\n", index)
+        return len(text) if newline < 0 else newline
     return index
 
 
