@@ -30,6 +30,9 @@ dependencies {
         exclude(group = "com.openai", module = "openai-java")
     }
     implementation(libs.langchain4j.openai)
+    constraints {
+        implementation("com.google.genai:google-genai:1.0.0")
+    }
 }
 """
 
@@ -40,6 +43,14 @@ GROOVY = """dependencies {
     implementation platform('org.springframework.ai:spring-ai-bom:1.0.0')
     implementation "org.springframework.ai:spring-ai-starter-model-mistral-ai"
     implementation('com.example:client:1.0') { exclude group: 'com.anthropic', module: 'anthropic-java' }
+}
+dependencyManagement {
+    dependencies {
+        dependency 'com.openai:openai-java:4.0.0'
+    }
+    imports {
+        mavenBom "org.springframework.ai:spring-ai-bom:${springAiVersion}"
+    }
 }
 """
 
@@ -119,6 +130,11 @@ POM = """<project>
   <dependencyManagement>
     <dependencies>
       <dependency>
+        <groupId>com.openai</groupId>
+        <artifactId>openai-java</artifactId>
+        <version>4.0.0</version>
+      </dependency>
+      <dependency>
         <groupId>org.springframework.ai</groupId>
         <artifactId>spring-ai-bom</artifactId>
         <version>1.0.0</version>
@@ -141,7 +157,7 @@ POM = """<project>
 """
 
 CASES = [
-    ("pom.xml", POM, [(16, "mistral"), (20, "openai")]),
+    ("pom.xml", POM, [(21, "mistral"), (25, "openai")]),
     ("build.gradle.kts", KTS, [(7, "mistral"), (8, "openai"), (12, "ollama"), (13, "anthropic")]),
     ("app/build.gradle", GROOVY, [(2, "mistral"), (3, "openai"), (6, "mistral")]),
     ("gradle/libs.versions.toml", CATALOG, [(5, "openai"), (6, "mistral"), (9, "anthropic")]),
@@ -149,7 +165,8 @@ CASES = [
     ("packages.config", '<?xml version="1.0"?>\n<packages>\n  <package id="Newtonsoft.Json" version="13" />\n'
      '  <package id="OpenAI" version="2.1.0" targetFramework="net48" />\n</packages>\n', [(4, "openai")]),
     ("Directory.Packages.props", '<Project>\n  <ItemGroup>\n    <PackageVersion Include="Anthropic" Version="1" />\n'
-     '    <PackageVersion Include="Polly" Version="8" />\n  </ItemGroup>\n</Project>\n', [(3, "anthropic")]),
+     '    <GlobalPackageReference Include="OllamaSharp" Version="5" />\n  </ItemGroup>\n</Project>\n',
+     [(4, "ollama")]),
     ("Gemfile", GEMFILE, [(4, "openai"), (10, "anthropic")]),
     ("tools/assistant.gemspec", 'Gem::Specification.new do |spec|\n  spec.name = "openai-tools"\n'
      '  spec.add_dependency "anthropic", "~> 1.0"\n  spec.add_development_dependency "rspec"\nend\n',

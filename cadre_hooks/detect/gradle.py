@@ -7,7 +7,8 @@ never read. The forms read are the ones Gradle accepts: a coordinate string
 (`implementation("dev.langchain4j:langchain4j-open-ai:0.36.2")`, `implementation 'g:a:v'`,
 `api(platform("g:a:v"))`) and named parts (`implementation(group = "g", name = "a")`, Groovy's
 `implementation group: 'g', name: 'a'`). A coordinate inside `exclude(...)` is the opposite of a
-usage and is skipped. The provider is looked up with the `[maven]` coordinates of the provider
+usage, and one inside `constraints { }` or `dependencyManagement { }` only pins a version: both
+are skipped. The provider is looked up with the `[maven]` coordinates of the provider
 data, so a look-alike (`org.openapitools:openapi-generator`) is nothing.
 """
 
@@ -31,6 +32,8 @@ CALL_NODES = frozenset({"call_expression", "method_invocation", "juxt_function_c
 NAMED_ARGUMENT_NODES = frozenset({"value_argument", "map_item"})
 # Calls whose coordinates remove a dependency instead of declaring one.
 NEGATING_CALLS = frozenset({"exclude", "excludes"})
+# Blocks that pin versions of what other declarations use: not declarations themselves.
+PINNING_CALLS = frozenset({"constraints", "dependencyManagement"})
 COORDINATE = re.compile(r"\s*([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)(?::[^\s:]*){0,2}(?:@\w+)?\s*\Z")
 
 
@@ -65,11 +68,16 @@ def call_name(node: Node) -> str:
 
 
 def negated(node: Node) -> bool:
-    """The nearest call around `node` removes a dependency (`exclude`)."""
+    """The nearest call around `node` removes a dependency (`exclude`), or a call around it only
+    pins versions (`constraints { }`, the Spring plugin's `dependencyManagement { }`)."""
     parent = node.parent
+    nearest = True
     while parent is not None:
         if parent.type in CALL_NODES:
-            return call_name(parent) in NEGATING_CALLS
+            name = call_name(parent)
+            if (nearest and name in NEGATING_CALLS) or name in PINNING_CALLS:
+                return True
+            nearest = False
         parent = parent.parent
     return False
 

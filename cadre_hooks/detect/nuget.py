@@ -1,7 +1,9 @@
 """.NET package manifests: `*.csproj` (and `.fsproj`, `.vbproj`) `<PackageReference Include="...">`,
-central package management's `Directory.Packages.props` (`<PackageVersion Include="...">`,
-`<GlobalPackageReference>`), `Directory.Build.props`, and the older `packages.config`
-(`<package id="...">`). Each NuGet id of an AI SDK is a `dependency` usage of its provider at the
+central package management's `Directory.Packages.props` (`<GlobalPackageReference>`, which every
+project gets), `Directory.Build.props`, and the older `packages.config` (`<package id="...">`). A
+`<PackageVersion>` of central package management only pins the version of a package that a
+project declares with `<PackageReference>`: the declaration is reported, not the pin (as for a
+Maven `<dependencyManagement>`). Each NuGet id of an AI SDK is a `dependency` usage of its provider at the
 line of its element.
 
 Read with the stdlib expat parser, which gives line numbers and never fetches external entities;
@@ -21,7 +23,6 @@ from cadre_hooks.model import Detection, FileScan, Notice
 # element (lower case) -> the attribute (lower case) that names the package
 PACKAGE_ELEMENTS = {
     "packagereference": ("include", "update"),
-    "packageversion": ("include", "update"),
     "globalpackagereference": ("include",),
     "package": ("id",),
 }
