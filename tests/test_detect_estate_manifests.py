@@ -124,6 +124,9 @@ version = "0.2"
 
 [target.'cfg(unix)'.dev-dependencies]
 async_openai = "0.24"
+
+[workspace.dependencies]
+ollama-rs = "0.2"
 """
 
 POM = """<project>
@@ -266,3 +269,11 @@ def test_a_raw_call_to_the_sdk_s_provider_does_not_keep_a_repointed_dependency(t
     (tmp_path / "kept").mkdir()
     kept = scan_tree(tmp_path / "kept", {**files, "other.py": "from openai import OpenAI\nclient = OpenAI()\n"})
     assert [(u.line, u.provider) for u in kept.usages if u.path == "requirements.txt"] == [(1, "openai")]
+
+
+def test_a_workspace_member_declares_what_the_workspace_pins(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {"Cargo.toml": '[workspace]\nmembers = ["bot"]\n\n[workspace.dependencies]\n'
+                                                'async-openai = "0.24"\n',
+                                  "bot/Cargo.toml": '[package]\nname = "bot"\n\n[dependencies]\n'
+                                                    'async-openai.workspace = true\n'})
+    assert [(u.path, u.line, u.provider) for u in report.usages] == [("bot/Cargo.toml", 5, "openai")]

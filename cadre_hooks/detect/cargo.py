@@ -1,8 +1,9 @@
 """`Cargo.toml`: the crates a Rust package or workspace declares (`[dependencies]`,
-`[dev-dependencies]`, `[build-dependencies]`, their `[target.'cfg(...)'.*]` forms and
-`[workspace.dependencies]`), each crate of an AI SDK a `dependency` usage of its provider at the
-line of its key. A renamed dependency (`llm = { package = "async-openai" }`) is the crate it
-names; the other tables are read as TOML configuration.
+`[dev-dependencies]`, `[build-dependencies]` and their `[target.'cfg(...)'.*]` forms), each crate
+of an AI SDK a `dependency` usage of its provider at the line of its key. A renamed dependency
+(`llm = { package = "async-openai" }`) is the crate it names. `[workspace.dependencies]` only pins
+what members declare (`async-openai.workspace = true`, reported in the member), like a Maven
+`<dependencyManagement>`; it and the other tables are read as TOML configuration.
 """
 
 from __future__ import annotations
@@ -26,9 +27,6 @@ def dependency_tables(data: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], d
     for name in DEPENDENCY_TABLES:
         if isinstance(data.get(name), dict):
             yield (name,), data[name]
-    workspace = data.get("workspace")
-    if isinstance(workspace, dict) and isinstance(workspace.get("dependencies"), dict):
-        yield ("workspace", "dependencies"), workspace["dependencies"]
     targets = data.get("target")
     if isinstance(targets, dict):
         for cfg, tables in targets.items():
