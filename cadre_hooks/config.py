@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cadre_hooks.errors import ConfigError as ConfigError  # re-exported: where it was first defined
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -22,10 +24,6 @@ else:  # pragma: no cover
 
 SEVERITIES = ("error", "warning", "off")
 LANGS = ("fr", "en")
-
-
-class ConfigError(Exception):
-    """A configuration problem the user must fix (exit status 2)."""
 
 
 def _str_list(value: Any) -> bool:

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from cadre_hooks import baseline
-from cadre_hooks.cli import EXIT_CLEAN, EXIT_INTERNAL, UsageError, add_common, command
+from cadre_hooks.cli import add_common, command
+from cadre_hooks.errors import EXIT_CLEAN, EXIT_INTERNAL, UsageError
 from cadre_hooks.commands.scan_command import options_from
 from cadre_hooks.scan import run
 

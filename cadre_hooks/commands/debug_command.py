@@ -17,7 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from cadre_hooks.cli import EXIT_CLEAN, UsageError, command
+from cadre_hooks.cli import command
+from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.prefilter import Prefilter
 
 # What Rust's regex engine (ripgrep) accepts after a backslash, outside a character class.

@@ -7,7 +7,8 @@ import argparse
 import os
 from pathlib import Path
 
-from cadre_hooks.cli import EXIT_CLEAN, UsageError, add_common, command
+from cadre_hooks.cli import add_common, command
+from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.scan import ScanOptions, run
 
 

@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from cadre_hooks.cli import EXIT_CLEAN, UsageError, add_scan_arguments, command
+from cadre_hooks.cli import add_scan_arguments, command
+from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.report import formats, reporter
 from cadre_hooks.scan import ScanOptions, exit_status, run
 

@@ -14,7 +14,8 @@ import os
 import sys
 from typing import Any
 
-from cadre_hooks.cli import EXIT_CLEAN, EXIT_INTERNAL, UsageError, add_common, command
+from cadre_hooks.cli import add_common, command
+from cadre_hooks.errors import EXIT_CLEAN, EXIT_INTERNAL, UsageError
 from cadre_hooks.commands.scan_command import options_from
 from cadre_hooks.model import Suppression
 from cadre_hooks.scan import run
