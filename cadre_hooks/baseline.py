@@ -27,6 +27,7 @@ from cadre_hooks.model import Finding, Report
 
 BASELINE_FILE = ".cadre-baseline.json"
 VERSION = 1
+MAX_BYTES = 256_000_000  # a baseline of a million findings is ~150 MB; a larger file is not a baseline
 
 
 @dataclass(frozen=True, order=True)
@@ -69,6 +70,8 @@ def parse(path: Path, text: str) -> list[Entry]:
         data: Any = json.loads(text)
     except json.JSONDecodeError as err:
         raise _bad(path, f"invalid JSON at line {err.lineno}, column {err.colno}") from None
+    except RecursionError:
+        raise _bad(path, "nested too deep") from None
     if not isinstance(data, dict) or "version" not in data or "entries" not in data:
         raise _bad(path, "expected an object with \"version\" and \"entries\"")
     if data["version"] != VERSION:
@@ -86,12 +89,16 @@ def parse(path: Path, text: str) -> list[Entry]:
 
 def load(path: Path) -> list[Entry]:
     """The entries of a baseline file; a missing or damaged file is a usage error (exit 2)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from cadre_hooks.safeio import Refused, read_capped
+
+    if not path.exists():
         raise UsageError(f"baseline file {path} does not exist: create it with `cadre baseline`") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read the baseline {path}: {getattr(err, 'strerror', None) or err}") from None
+    try:
+        text = read_capped(path, MAX_BYTES, "baseline").decode("utf-8")
+    except Refused as refused:
+        raise UsageError(f"cannot read the baseline {path}: {refused.reason}") from None
+    except UnicodeDecodeError as err:
+        raise UsageError(f"cannot read the baseline {path}: not UTF-8 ({err.reason})") from None
     return parse(path, text)
 
 

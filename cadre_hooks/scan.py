@@ -7,9 +7,7 @@ as a pre-commit call on a few files, stay in-process so they start instantly.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import os
-import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry, load_registry
 from cadre_hooks.registry.load import registry_stamp
 from cadre_hooks.resolve import resolve
+from cadre_hooks.safeio import Refused, read_in_root, real_folder, transcode_bom
 from cadre_hooks.rules import Rule, catalogue
 from cadre_hooks.select import Selection, find_root, select
 from cadre_hooks.transparency import check_ai_usage
@@ -123,30 +122,15 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
     detector = detector_for(rel)
     if detector is None:
         return None
-    full = os.path.join(root, rel)
     try:
-        st = os.lstat(full)
-        if stat.S_ISLNK(st.st_mode):
-            target = os.path.realpath(full, strict=True)
-            if os.path.commonpath([target, _STATE["real_root"]]) != _STATE["real_root"]:  # type: ignore[list-item]
-                return FileScan(rel, notices=(Notice(rel, "symlink pointing outside the repository; not followed"),))
-            st = os.stat(full)
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        if st.st_size > max_size:
-            return FileScan(rel, notices=(Notice(rel, f"file of {st.st_size} bytes exceeds max_file_size "
-                                                      f"({max_size}); not scanned"),))
-        with open(full, "rb") as fh:
-            data = fh.read()
-        if box is not None:
-            box.append(data)
-            if entry is not None and entry.digest == digest(data):
-                return entry.result  # same bytes as last time (a checkout rewrote the file)
-    except (RuntimeError, OSError) as err:
-        if isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP:
-            return FileScan(rel, notices=(Notice(rel, "symlink loop; not followed"),))
-        return FileScan(rel, notices=(Notice(rel, f"cannot read ({getattr(err, 'strerror', None) or err}); "
-                                                  "not scanned"),))
+        data = read_in_root(root, rel, max_size, _STATE["real_root"])  # type: ignore[arg-type]
+    except Refused as refused:
+        return FileScan(rel, notices=(Notice(rel, refused.reason, refused.kind),))
+    if box is not None:
+        box.append(data)
+        if entry is not None and entry.digest == digest(data):
+            return entry.result  # same bytes as last time (a checkout rewrote the file)
+    data = transcode_bom(data)
     if b"\0" in data[:8192]:
         if rel.lower().endswith(BINARY_SUFFIXES):
             return None
@@ -179,6 +163,7 @@ def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter
     state = {"root": root, "root_str": str(root), "real_root": os.path.realpath(root), "ctx": ctx,
              "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None}
     candidates = [f for f in files if detector_for(f) is not None]
+    real_folder.cache_clear()
     workers = jobs or (os.cpu_count() or 1)
     if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
         _init_worker(state)
