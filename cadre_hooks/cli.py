@@ -116,7 +116,16 @@ def _internal(err: Exception) -> int:
 
 
 def entry() -> None:
-    raise SystemExit(main())
+    status = main()
+    try:
+        sys.stdout.flush()
+    except OSError:  # what could not be written is lost: drop it rather than fail again at exit
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        status = status or EXIT_USAGE
+    raise SystemExit(status)
 
 
 __all__ = ["COMMANDS", "COMMAND_MODULES", "EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_USAGE", "ConfigError",

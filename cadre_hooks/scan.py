@@ -14,7 +14,6 @@ from pathlib import Path
 
 from cadre_hooks import charter
 from cadre_hooks import findings as rules_engine
-from cadre_hooks import __version__
 from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_dependencies
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
@@ -22,7 +21,6 @@ from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry, load_registry
-from cadre_hooks.registry.load import registry_stamp
 from cadre_hooks.resolve import resolve
 from cadre_hooks.safeio import Refused, read_in_root, real_folder, transcode_bom
 from cadre_hooks.rules import Rule, catalogue
@@ -209,7 +207,7 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
     if options.use_cache and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
         from cadre_hooks.cache import ScanCache
 
-        salt = "|".join([__version__, registry_stamp(), repr(sorted(config.hosts.items())),
+        salt = "|".join([repr(sorted(config.hosts.items())),  # version, registry, Python: in cache_key
                          repr(sorted(config.endpoints)), str(config.max_file_size)])
         cache = ScanCache(selection.root, salt)
     scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track,

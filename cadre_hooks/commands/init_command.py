@@ -44,7 +44,10 @@ def init(args: argparse.Namespace) -> int:
         partial.write_text(text, encoding="utf-8")
         os.replace(partial, target)
     except OSError as err:
-        partial.unlink(missing_ok=True)
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only folder: nothing was written, nothing to remove
         raise UsageError(f"cannot write {rel}: {err.strerror or err}") from None
     print(template.summary(rel, report.usages, ctx.lang))
     return EXIT_CLEAN

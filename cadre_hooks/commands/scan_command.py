@@ -48,8 +48,20 @@ def write_outputs(args: argparse.Namespace, report: object, lang: str) -> None:
             except OSError as err:
                 raise UsageError(f"cannot write {target}: {err.strerror}") from None
         else:
-            sys.stdout.write(text)
-    sys.stdout.flush()
+            to_stdout(text)
+    to_stdout("")
+
+
+def to_stdout(text: str) -> None:
+    """Write to standard output; a full disk or a closed device there is an input error (exit 2)
+    with a clear message, not an internal error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        raise UsageError(f"cannot write the report to standard output: {err.strerror or err}") from None
 
 
 @command("scan", "scan files or a repository for AI usage and check the provider policy")(add_scan_arguments)
