@@ -41,8 +41,11 @@ class Entry:
 
 
 def entries_of(findings: Iterable[Finding]) -> list[Entry]:
-    """What a baseline records: every finding not already suppressed inline, sorted."""
-    return sorted({Entry(f.path, f.rule, f.fingerprint) for f in findings if not f.suppressed})
+    """What a baseline records: every finding not already suppressed inline, sorted (paths escaped
+    as in the reports: a file name that is not UTF-8 cannot go into a JSON file as it is)."""
+    from cadre_hooks.report.escape import escape
+
+    return sorted({Entry(escape(f.path), f.rule, f.fingerprint) for f in findings if not f.suppressed})
 
 
 def dumps(entries: Iterable[Entry]) -> str:
@@ -123,8 +126,11 @@ class Baseline:
             else:
                 kept.append(finding)
         current = {f.fingerprint for f in (report.findings if full is None else full) if not f.suppressed}
+        from cadre_hooks.report.escape import escape
+
+        shown_scope = None if scope is None else {escape(p) for p in scope}
         stale = [e for e in self.entries
-                 if e.fingerprint not in current and (scope is None or e.path in scope)]
+                 if e.fingerprint not in current and (shown_scope is None or e.path in shown_scope)]
         new = sum(1 for f in kept if not f.suppressed)
         extra = {**report.extra, "baseline": {"file": str(self.path), "new": new, "known": known,
                                               "stale": [e.as_dict() for e in sorted(stale)]}}

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 MEMORY_LIMIT = 1_500_000_000  # bytes of address space: cadre needs a few hundred MB
-TIME_LIMIT = 90  # seconds
+TIME_LIMIT = 180  # seconds (generous: a loaded CI machine; a hang is what it catches)
 
 
 def _limit() -> None:

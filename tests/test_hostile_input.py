@@ -52,7 +52,7 @@ def test_fifos_are_skipped_with_a_notice(tmp_path: Path) -> None:
     for name in ("x.py", "views.py", "urls.py", ".env", "requirements.txt", "pkg/mod.py"):
         os.mkfifo(root / name)
     write_files(root, {"requirements-dev.txt": "-r requirements.txt\n"})
-    done = run_cadre(["scan", "--jobs", "1", "-f", "json", "."], root, _env(tmp_path), timeout=60)
+    done = run_cadre(["scan", "--jobs", "1", "-f", "json", "."], root, _env(tmp_path))
     assert done.returncode in (0, 1), done.stderr
     notices = {n["path"]: n["reason"] for n in json.loads(done.stdout)["notices"]}
     assert notices["x.py"] == "a FIFO, not a regular file; not read"
@@ -60,7 +60,7 @@ def test_fifos_are_skipped_with_a_notice(tmp_path: Path) -> None:
     usages = json.loads(done.stdout)["usages"]
     assert usages and {u["path"] for u in usages} == {"app.py"}
     # also the parallel path (worker processes)
-    done = run_cadre(["scan", "--jobs", "2", "--no-cache", "."], root, _env(tmp_path), timeout=60)
+    done = run_cadre(["scan", "--jobs", "2", "--no-cache", "."], root, _env(tmp_path))
     assert done.returncode in (0, 1), done.stderr
 
 
@@ -174,7 +174,7 @@ def test_init_in_a_read_only_folder_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_config_from_dev_zero_is_refused(tmp_path: Path) -> None:
     write_files(tmp_path / "repo", {"a.py": "import openai\n"})
-    done = run_cadre(["scan", "--config", "/dev/zero", "."], tmp_path / "repo", _env(tmp_path), timeout=60)
+    done = run_cadre(["scan", "--config", "/dev/zero", "."], tmp_path / "repo", _env(tmp_path))
     assert done.returncode == 2, done.stderr
     assert "/dev/zero: cannot read: a character device, not a regular file" in done.stderr
 
@@ -183,7 +183,7 @@ def test_config_from_dev_zero_is_refused(tmp_path: Path) -> None:
 def test_policy_from_dev_zero_is_refused(tmp_path: Path) -> None:
     write_files(tmp_path / "repo", {"a.py": "import openai\n", ".cadre.toml": 'policy_url = "file:///dev/zero"\n'
                                     f'policy_sha256 = "{"0" * 64}"\n'})
-    done = run_cadre(["scan", "."], tmp_path / "repo", _env(tmp_path), timeout=60)
+    done = run_cadre(["scan", "."], tmp_path / "repo", _env(tmp_path))
     assert done.returncode == 2, done.stderr
     assert "cannot read the organisation policy file:///dev/zero" in done.stderr
 
@@ -194,3 +194,62 @@ def test_oversized_config_is_refused(tmp_path: Path, cadre) -> None:  # type: ig
     result = cadre("scan", "--config", "big.toml", ".", cwd=tmp_path)
     assert result.status == 2
     assert "big.toml: cannot read: settings file of 5000000 bytes is larger than" in result.err
+
+
+# --- 4 and 10. file names that are not UTF-8 or hold control characters -------------------------
+def _odd_names(root: Path) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    (Path(os.fsdecode(os.fsencode(root) + b"/bad\xffname.py"))).write_bytes(b"import openai\n")
+    (root / "new\nline.py").write_bytes(b"import anthropic\n")
+    (root / "esc\x1b[31mred.py").write_bytes(b"import groq\n")
+
+
+@pytest.mark.parametrize("git_repo", [False, True])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "gitlab", "markdown"])
+def test_odd_file_names_are_scanned_and_escaped(tmp_path: Path, cadre, fmt: str, git_repo: bool) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "repo"
+    _odd_names(root)
+    if git_repo:
+        make_repo(root, {})
+    result = cadre("scan", "-f", fmt, ".", cwd=root)
+    assert result.status == 1, result.err
+    text = result.out
+    text.encode("utf-8")  # no lone surrogate left
+    if fmt in ("json", "sarif", "gitlab"):
+        text = "\n".join(_strings(json.loads(text)))
+    if fmt == "sarif":
+        from urllib.parse import unquote
+
+        text = unquote(text)
+    assert "bad\\xffname.py" in text and "new\\nline.py" in text and "esc\\x1b[31mred.py" in text
+    assert "\x1b" not in text
+    if fmt == "text":
+        assert not any(line.startswith("line.py") for line in text.splitlines())  # no forged line
+
+
+def _strings(data: object) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in _strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in _strings(v)]
+    return []
+
+
+def test_odd_file_names_in_a_baseline(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "repo"
+    _odd_names(root)
+    assert cadre("baseline", ".", cwd=root).status == 0
+    data = json.loads((root / ".cadre-baseline.json").read_text(encoding="utf-8"))
+    assert "bad\\xffname.py" in {e["path"] for e in data["entries"]}
+    again = cadre("scan", "--baseline", ".cadre-baseline.json", "-f", "json", ".", cwd=root)
+    assert again.status == 0 and again.json["baseline"]["stale"] == []
+
+
+def test_escape_keeps_ordinary_names() -> None:
+    from cadre_hooks.report.escape import escape
+
+    assert escape("src/café/été.py") == "src/café/été.py"
+    assert escape("a\tb\x7f\x85\u2028.py") == "a\\tb\\x7f\\x85\\u2028.py"
+    assert escape(os.fsdecode(b"x\xff\xfe.py")) == "x\\xff\\xfe.py"

@@ -11,6 +11,7 @@ from cadre_hooks import baseline
 from cadre_hooks.cli import add_common, command
 from cadre_hooks.errors import EXIT_CLEAN, EXIT_INTERNAL, UsageError
 from cadre_hooks.commands.scan_command import options_from
+from cadre_hooks.report.escape import escape
 from cadre_hooks.scan import run
 
 
@@ -31,7 +32,7 @@ def make_baseline(args: argparse.Namespace) -> int:
     report, ctx = run(options_from(args))
     if report.extra.get("internal_error"):
         for notice in report.notices:
-            print(f"{notice.path}: {notice.reason}", file=sys.stderr)
+            print(f"{escape(notice.path)}: {escape(notice.reason)}", file=sys.stderr)
         print("cadre: error: some files could not be analysed (internal error); the baseline was not written, "
               "so that their findings are not hidden later", file=sys.stderr)
         return EXIT_INTERNAL

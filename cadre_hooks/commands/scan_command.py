@@ -10,6 +10,7 @@ from pathlib import Path
 from cadre_hooks.cli import add_scan_arguments, command
 from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.report import formats, reporter
+from cadre_hooks.model import Report
 from cadre_hooks.scan import ScanOptions, exit_status, run
 
 
@@ -29,7 +30,10 @@ def options_from(args: argparse.Namespace, **overrides: object) -> ScanOptions:
                        **overrides)  # type: ignore[arg-type]
 
 
-def write_outputs(args: argparse.Namespace, report: object, lang: str) -> None:
+def write_outputs(args: argparse.Namespace, report: Report, lang: str) -> None:
+    from cadre_hooks.report.escape import escape_report
+
+    report = escape_report(report)
     wanted = args.formats or ["text"]
     outputs = args.outputs or []
     if len(outputs) > len(wanted):
@@ -38,7 +42,7 @@ def write_outputs(args: argparse.Namespace, report: object, lang: str) -> None:
     for index, name in enumerate(wanted):
         if name not in known:
             raise UsageError(f"unknown format '{name}' (choose from {', '.join(known)})")
-        text = reporter(name)(report, lang)  # type: ignore[arg-type]
+        text = reporter(name)(report, lang)
         target = outputs[index] if index < len(outputs) else None
         if target and target != "-":
             path = Path(target)
