@@ -18,6 +18,7 @@ from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_depe
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.gitindex import IndexReader
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry, load_registry
@@ -51,6 +52,7 @@ class ScanOptions:
     jobs: int = 0
     today: str | None = None
     use_cache: bool = True  # reuse what unchanged files gave last time (folder scans only)
+    staged: bool = False  # read files from git's index, not the working tree (--staged)
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,15 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
     detector = detector_for(rel)
     if detector is None:
         return None
+    index: IndexReader | None = _STATE.get("index")  # type: ignore[assignment]
     try:
-        data = read_in_root(root, rel, max_size, _STATE["real_root"])  # type: ignore[arg-type]
+        if index is not None:
+            staged = index.read(rel, max_size)
+            if staged is None:
+                return None  # not in the index: not part of the commit
+            data = staged
+        else:
+            data = read_in_root(root, rel, max_size, _STATE["real_root"])  # type: ignore[arg-type]
     except Refused as refused:
         return FileScan(rel, notices=(Notice(rel, refused.reason, refused.kind),))
     if box is not None:
@@ -156,13 +165,15 @@ Outcome = tuple[FileScan | None, Entry | None]
 
 def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
                  jobs: int, track: Callable[[Iterable[Outcome], int], Iterable[Outcome]] | None = None,
-                 cache: ScanCache | None = None) -> list[FileScan]:
-    """`track(results, total)` may wrap the results as they arrive (progress display)."""
+                 cache: ScanCache | None = None, index: IndexReader | None = None) -> list[FileScan]:
+    """`track(results, total)` may wrap the results as they arrive (progress display); `index`
+    reads the staged content instead of the working tree (in-process: one git reader)."""
     state = {"root": root, "root_str": str(root), "real_root": os.path.realpath(root), "ctx": ctx,
-             "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None}
+             "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None,
+             "index": index}
     candidates = [f for f in files if detector_for(f) is not None]
     real_folder.cache_clear()
-    workers = jobs or (os.cpu_count() or 1)
+    workers = 1 if index is not None else jobs or (os.cpu_count() or 1)
     if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
         _init_worker(state)
         results: Iterable[Outcome] = map(_scan_file, candidates)
@@ -204,14 +215,19 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
     from cadre_hooks.progress import track
 
     cache = None
-    if options.use_cache and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
+    index = None
+    if options.staged and selection.git:
+        from cadre_hooks.gitindex import IndexReader
+
+        index = IndexReader(selection.root)
+    if options.use_cache and index is None and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
         from cadre_hooks.cache import ScanCache
 
         salt = "|".join([repr(sorted(config.hosts.items())),  # version, registry, Python: in cache_key
                          repr(sorted(config.endpoints)), str(config.max_file_size)])
         cache = ScanCache(selection.root, salt)
     scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track,
-                         cache)
+                         cache, index)
     scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
     return build_report(scans, scan_ctx), scan_ctx
 
