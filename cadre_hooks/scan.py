@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -228,22 +228,12 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
     scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track,
                          cache, index)
     scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
-    repository: Sequence[FileScan] = scans
+    reached = None
     if not selection.whole_repository and sdkscope.needs_repository(scans, registry):
-        repository = _repository_python(scan_ctx, ctx, prefilter, cache, index)
-    return build_report(scans, scan_ctx, repository), scan_ctx
+        from cadre_hooks import sdkrepo
 
-
-def _repository_python(sc: ScanContext, ctx: DetectContext, prefilter: Prefilter, cache: ScanCache | None,
-                       index: IndexReader | None) -> list[FileScan]:
-    """Every Python file of the repository, analysed (or taken from the cache) for the SDK resolution
-    that a partial scan cannot make from its own files (see sdkscope); staged content with --staged."""
-    whole = select((str(sc.root),), sc.root, sc.config.exclude)
-    files = [f for f in whole.files if f.endswith(sdkscope.PYTHON_FILES)]
-    if cache is None and index is None and sc.options.use_cache and not os.environ.get("CADRE_NO_CACHE"):
-        cache = ScanCache(whole.root, _cache_salt(sc.config))
-    return detect_files(files, whole.root, ctx, prefilter, sc.config.max_file_size, sc.options.jobs, None, cache,
-                        index, prune=False)
+        reached = sdkrepo.destinations(scan_ctx, detect_files, ctx, prefilter, cache, index, _cache_salt(config))
+    return build_report(scans, scan_ctx, reached), scan_ctx
 
 
 def _cache_salt(config: Config) -> str:
@@ -251,9 +241,10 @@ def _cache_salt(config: Config) -> str:
     return "|".join([repr(sorted(config.hosts.items())), repr(sorted(config.endpoints)), str(config.max_file_size)])
 
 
-def build_report(scans: Sequence[FileScan], sc: ScanContext, repository: Sequence[FileScan] | None = None) -> Report:
-    """`repository`: the scans of the repository's Python files when `scans` do not cover them all
-    (default: `scans`), for the SDK resolution (sdkscope)."""
+def build_report(scans: Sequence[FileScan], sc: ScanContext,
+                 reached: Mapping[str, set[str | None]] | None = None) -> Report:
+    """`reached`: where each SDK's clients go in the whole repository (sdkscope), when `scans` do not
+    cover it (default: computed from `scans`)."""
     usages: list[Usage] = []
     pairs: list[tuple[Finding, int]] = []
     suppressions = [s for scan in scans for s in scan.suppressions]
@@ -263,7 +254,10 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext, repository: Sequenc
             file_usages = _annotate_models(file_usages, scan, sc.registry)
             pairs += rules_engine.model_findings(scan.models, sc.registry, sc.rules, sc.config, sc.lang)
         usages += file_usages
-    usages = _resolve_sdks(usages, scans if repository is None else repository, sc)
+    if reached is None:
+        reached = sdkscope.destinations(
+            scans, lambda d: resolve(d, sc.registry, sc.config.hosts, sc.config.endpoints), sc.registry)
+    usages = sdkscope.apply(usages, reached, sc.registry)
     usages = drop_repointed_dependencies(usages, sc.selection.directories)
     pairs += rules_engine.usage_findings(usages, sc.registry, sc.rules, sc.config, sc.lang)
     pairs += charter.findings(sc, scans, usages)
@@ -283,13 +277,6 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext, repository: Sequenc
                   notices=tuple(sorted(set(notices), key=lambda n: (n.path, n.reason))),
                   files_scanned=len(sc.selection.files),
                   extra={"internal_error": internal, "suppressions": tuple(suppressions)})
-
-
-def _resolve_sdks(usages: list[Usage], repository: Sequence[FileScan],
-                  sc: ScanContext) -> list[Usage]:
-    reached = sdkscope.destinations(
-        repository, lambda d: resolve(d, sc.registry, sc.config.hosts, sc.config.endpoints), sc.registry)
-    return sdkscope.apply(usages, reached, sc.registry)
 
 
 def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> list[Usage]:

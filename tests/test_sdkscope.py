@@ -90,3 +90,24 @@ def test_a_default_client_in_a_notebook_counts(tmp_path: Path, cadre) -> None:  
     repo = make_repo(tmp_path / "r", {"app/llm.py": LLM_OVH, "explore.ipynb": notebook, "tests/test_llm.py": TEST_DOUBLE})
     found = usages(cadre("scan", "--format", "json", "tests/test_llm.py", cwd=repo))
     assert found == [("tests/test_llm.py", 3, "openai")]
+
+
+def test_the_resolution_is_cached_and_a_bad_cache_is_ignored(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    repo = make_repo(tmp_path / "r", {"app/llm.py": LLM_OVH, "tests/test_llm.py": TEST_DOUBLE})
+    first = usages(cadre("scan", "--format", "json", "tests/test_llm.py", cwd=repo))
+    saved = list((Path(os.environ["CADRE_CACHE_DIR"]) / "sdk").glob("*.json"))
+    assert first == [("tests/test_llm.py", 3, "ovhcloud")] and len(saved) == 1
+    for content in ('{"format": "cadre-sdk-resolution", "stamp": "x", "reached": {"openai": ["openai"]}}',
+                    '{"format": "cadre-sdk-resolution", "reached": {"openai": [1]}}', "not json", "[]"):
+        saved[0].write_text(content)
+        assert usages(cadre("scan", "--format", "json", "tests/test_llm.py", cwd=repo)) == first
+    # an unchanged repository is answered from the cache (here doctored to prove it is read)
+    import json
+
+    cadre("scan", "--format", "json", "tests/test_llm.py", cwd=repo)
+    data = json.loads(saved[0].read_text())
+    data["reached"] = {"openai": ["albert"]}
+    saved[0].write_text(json.dumps(data))
+    assert usages(cadre("scan", "--format", "json", "tests/test_llm.py", cwd=repo)) == [("tests/test_llm.py", 3, "albert")]
