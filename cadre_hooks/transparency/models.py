@@ -31,13 +31,17 @@ def forms(name: str, registry: Registry) -> frozenset[str]:
 
 
 def used_models(usages: Iterable[Usage]) -> dict[str, list[Usage]]:
-    """Model name -> the usages that name it, in the order found."""
-    out: dict[str, list[Usage]] = {}
+    """Model name -> the usages that name it: those that carry it themselves (a call site), else the
+    usages of its file and provider it was attached to."""
+    direct: dict[str, list[Usage]] = {}
+    attached: dict[str, list[Usage]] = {}
     for usage in usages:
-        for name in dict.fromkeys((*((usage.model,) if usage.model else ()), *usage.models)):
-            if name and name.strip():
-                out.setdefault(name, []).append(usage)
-    return out
+        if usage.model and usage.model.strip():
+            direct.setdefault(usage.model, []).append(usage)
+        for name in usage.models:
+            if name and name.strip() and name != usage.model:
+                attached.setdefault(name, []).append(usage)
+    return {name: direct.get(name) or attached[name] for name in [*direct, *attached]}
 
 
 def compare(used: dict[str, list[Usage]], declared: Sequence[str],
