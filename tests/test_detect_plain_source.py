@@ -110,3 +110,12 @@ def test_data_matches_its_schema() -> None:
     jsonschema.validate(data, schema)
     all_suffixes = [s for language in data["languages"] for s in language["suffixes"]]
     assert len(all_suffixes) == len(set(all_suffixes))
+
+
+def test_character_literals_and_stray_quotes_do_not_swallow_the_code() -> None:
+    rust = languages()[".rs"]
+    code, strings = code_only("let q = '\"'; // note\nlet u = \"x\";", rust)
+    assert "note" not in code and strings == [(code.index("x"), code.index("x") + 1)]
+    shell = languages()[".sh"]
+    code, strings = code_only("echo it's # done\ncurl x", shell)
+    assert "done" not in code and strings == []

@@ -96,7 +96,13 @@ def code_only(text: str, language: Language) -> tuple[str, list[tuple[int, int]]
         index = match.start()
         token = match.group(0)
         if token in language.strings:
+            if "'" not in language.strings and text[index - 1:index] == "'" == text[index + 1:index + 2]:
+                index += 1  # a character literal ('"' in C or Rust), not a string
+                continue
             close = _string_end(text, index + 1, token, language.backslash_escapes)
+            if close == size:
+                index += 1  # never closed: a stray quote (an apostrophe in a shell word), not a string
+                continue
             strings.append((index + 1, close))
             index = close + 1
             continue
