@@ -277,3 +277,21 @@ def test_a_workspace_member_declares_what_the_workspace_pins(tmp_path: Path) -> 
                                   "bot/Cargo.toml": '[package]\nname = "bot"\n\n[dependencies]\n'
                                                     'async-openai.workspace = true\n'})
     assert [(u.path, u.line, u.provider) for u in report.usages] == [("bot/Cargo.toml", 5, "openai")]
+
+
+def test_deeply_nested_build_script_is_read_in_linear_time(tmp_path: Path) -> None:
+    """Thousands of nested blocks around thousands of declarations once took minutes (every string
+    asked tree-sitter for its parents, each a walk from the root); the walk now carries them."""
+    from limited import run_cadre
+
+    depth = 4000
+    script = "a {\n" * depth + 'implementation("com.openai:openai-java:1")\n' * 1000 + "}\n" * depth
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "build.gradle.kts").write_text(script, encoding="utf-8")
+    done = run_cadre(["scan", "--no-cache", "--jobs", "1", "-f", "json", "."], root,
+                     {"CADRE_CACHE_DIR": str(tmp_path / "cache")}, timeout=60)
+    assert done.returncode == 1, done.stderr
+    import json
+
+    assert len(json.loads(done.stdout)["usages"]) == 1000

@@ -67,21 +67,6 @@ def call_name(node: Node) -> str:
     return ""
 
 
-def negated(node: Node) -> bool:
-    """The nearest call around `node` removes a dependency (`exclude`), or a call around it only
-    pins versions (`constraints { }`, the Spring plugin's `dependencyManagement { }`)."""
-    parent = node.parent
-    nearest = True
-    while parent is not None:
-        if parent.type in CALL_NODES:
-            name = call_name(parent)
-            if (nearest and name in NEGATING_CALLS) or name in PINNING_CALLS:
-                return True
-            nearest = False
-        parent = parent.parent
-    return False
-
-
 def _named_argument(node: Node) -> tuple[str, Node] | None:
     """(`group`, its string node) for `group = "g"` (Kotlin) or `group: 'g'` (Groovy)."""
     key = node.named_children[0] if node.named_children else None
@@ -94,27 +79,36 @@ def _named_argument(node: Node) -> tuple[str, Node] | None:
 
 
 def coordinates(root: Node) -> Iterator[tuple[str, str, Node]]:
-    """(group:artifact, evidence, node to report at) for every coordinate declared in the script."""
-    stack = [root]
+    """(group:artifact, evidence, node to report at) for every coordinate declared in the script.
+
+    The walk carries down what the calls around a node say (tree-sitter's `parent` walks from the
+    root, so asking it for every string would cost the square of the nesting): a coordinate whose
+    nearest call is `exclude(...)` removes a dependency, and one inside `constraints { }` or
+    `dependencyManagement { }` only pins a version; neither is a declaration."""
+    stack: list[tuple[Node, bool, bool]] = [(root, False, False)]  # (node, nearest call negates, pinned)
     while stack:
-        node = stack.pop()
-        stack.extend(reversed(node.children))
-        if node.type in STRING_NODES and not negated(node):
+        node, excluded, pinned = stack.pop()
+        if node.type in CALL_NODES:
+            name = call_name(node)
+            excluded, pinned = name in NEGATING_CALLS if name else excluded, pinned or name in PINNING_CALLS
+        skip = excluded or pinned
+        stack.extend((child, excluded, pinned) for child in reversed(node.children))
+        if node.type in STRING_NODES:
             value = string_value(node)
             match = COORDINATE.match(value)
-            if match:
+            if match and not skip:
                 yield f"{match.group(1)}:{match.group(2)}", value.strip(), node
-        elif node.children and any(child.type in NAMED_ARGUMENT_NODES for child in node.children):
+        elif not skip and node.children and any(child.type in NAMED_ARGUMENT_NODES for child in node.children):
             named: dict[str, Node] = {}
             for child in node.children:
                 pair = _named_argument(child) if child.type in NAMED_ARGUMENT_NODES else None
                 if pair is not None:
                     named.setdefault(pair[0], pair[1])
-            group, name = named.get("group"), named.get("name")
-            if group is not None and name is not None and not negated(name):
-                coordinate = f"{string_value(group)}:{string_value(name)}"
+            group, name_node = named.get("group"), named.get("name")
+            if group is not None and name_node is not None:
+                coordinate = f"{string_value(group)}:{string_value(name_node)}"
                 if COORDINATE.match(coordinate):
-                    yield coordinate, coordinate, name
+                    yield coordinate, coordinate, name_node
 
 
 def scan_gradle(path: str, data: bytes, ctx: DetectContext) -> FileScan:
