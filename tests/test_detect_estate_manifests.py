@@ -170,6 +170,10 @@ CASES = [
     ("Directory.Packages.props", '<Project>\n  <ItemGroup>\n    <PackageVersion Include="Anthropic" Version="1" />\n'
      '    <GlobalPackageReference Include="OllamaSharp" Version="5" />\n  </ItemGroup>\n</Project>\n',
      [(4, "ollama")]),
+    ("Assistant.nuspec", '<?xml version="1.0"?>\n<package>\n  <metadata>\n    <id>Ville.Assistant</id>\n'
+     '    <dependencies>\n      <group targetFramework="net8.0">\n        <dependency id="Anthropic" version="1.0" />\n'
+     '        <dependency id="Polly" version="8" />\n      </group>\n    </dependencies>\n  </metadata>\n</package>\n',
+     [(7, "anthropic")]),
     ("Gemfile", GEMFILE, [(4, "openai"), (10, "anthropic")]),
     ("tools/assistant.gemspec", 'Gem::Specification.new do |spec|\n  spec.name = "openai-tools"\n'
      '  spec.add_dependency "anthropic", "~> 1.0"\n  spec.add_development_dependency "rspec"\nend\n',

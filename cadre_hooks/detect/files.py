@@ -66,7 +66,7 @@ _BY_NAME.update({
 _MANIFEST_SUFFIXES: tuple[tuple[tuple[str, ...], Detector], ...] = (
     ((".gradle", ".gradle.kts"), _lazy("cadre_hooks.detect.gradle", "scan_gradle")),
     ((".versions.toml",), _lazy("cadre_hooks.detect.gradle_catalog", "scan_version_catalog")),
-    ((".csproj", ".fsproj", ".vbproj"), _NUGET),
+    ((".csproj", ".fsproj", ".vbproj", ".nuspec"), _NUGET),
     ((".gemspec",), _GEMS),
 )
 # Source files of languages without a detector: only their hard-coded AI endpoints (rules/plain_sources.toml).
