@@ -174,6 +174,10 @@ CASES = [
      '    <dependencies>\n      <group targetFramework="net8.0">\n        <dependency id="Anthropic" version="1.0" />\n'
      '        <dependency id="Polly" version="8" />\n      </group>\n    </dependencies>\n  </metadata>\n</package>\n',
      [(7, "anthropic")]),
+    ("build.sbt", 'libraryDependencies += "dev.langchain4j" % "langchain4j-open-ai" % "0.36.2"\n'
+     'libraryDependencies ++= Seq(\n  // "dev.langchain4j" % "langchain4j-mistral-ai" % "0.36.2",\n'
+     '  "com.anthropic" % "anthropic-java" % v exclude("com.openai", "openai-java"),\n'
+     '  "org.openapitools" % "openapi-generator" % "7.10.0"\n)\n', [(1, "openai"), (4, "anthropic")]),
     ("Gemfile", GEMFILE, [(4, "openai"), (10, "anthropic")]),
     ("tools/assistant.gemspec", 'Gem::Specification.new do |spec|\n  spec.name = "openai-tools"\n'
      '  spec.add_dependency "anthropic", "~> 1.0"\n  spec.add_development_dependency "rspec"\nend\n',
@@ -224,13 +228,14 @@ def test_gradle_script_that_does_not_parse_is_still_read(tmp_path: Path) -> None
     ("build.gradle", "gradle"), ("app/build.gradle.kts", "gradle"), ("gradle/dependencies.gradle", "gradle"),
     ("gradle/libs.versions.toml", "gradle_catalog"), ("src/App/App.csproj", "nuget"), ("Lib.fsproj", "nuget"),
     ("packages.config", "nuget"), ("Directory.Packages.props", "nuget"), ("Gemfile", "gemfile"),
-    ("x.gemspec", "gemfile"), ("composer.json", "composer"), ("crates/a/Cargo.toml", "cargo"),
+    ("x.gemspec", "gemfile"), ("composer.json", "composer"), ("crates/a/Cargo.toml", "cargo"), ("build.sbt", "sbt"),
 ])
 def test_manifests_are_routed_by_name(path: str, module: str) -> None:
     detector = detector_for(path)
     assert detector is not None and detector.__name__.startswith("scan_")
     expected = {"gradle": "scan_gradle", "gradle_catalog": "scan_version_catalog", "nuget": "scan_nuget",
-                "gemfile": "scan_gemfile", "composer": "scan_composer_json", "cargo": "scan_cargo_toml"}[module]
+                "gemfile": "scan_gemfile", "composer": "scan_composer_json", "cargo": "scan_cargo_toml",
+                "sbt": "scan_sbt"}[module]
     assert detector.__name__ == expected
 
 

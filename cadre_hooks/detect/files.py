@@ -68,6 +68,7 @@ _MANIFEST_SUFFIXES: tuple[tuple[tuple[str, ...], Detector], ...] = (
     ((".versions.toml",), _lazy("cadre_hooks.detect.gradle_catalog", "scan_version_catalog")),
     ((".csproj", ".fsproj", ".vbproj", ".nuspec"), _NUGET),
     ((".gemspec",), _GEMS),
+    ((".sbt",), _lazy("cadre_hooks.detect.sbt", "scan_sbt")),
 )
 # Source files of languages without a detector: only their hard-coded AI endpoints (rules/plain_sources.toml).
 _PLAIN_SOURCE = _lazy("cadre_hooks.detect.plain_source", "scan_plain_source")
