@@ -304,3 +304,16 @@ def test_deeply_nested_build_script_is_read_in_linear_time(tmp_path: Path) -> No
     import json
 
     assert len(json.loads(done.stdout)["usages"]) == 1000
+
+
+@pytest.mark.parametrize("path, script", [
+    ("settings.gradle.kts", 'dependencyResolutionManagement {\n    versionCatalogs {\n        create("libs") {\n'
+     '            library("openai", "com.openai", "openai-java").version("4.0.0")\n'
+     '            library("mistral", "dev.langchain4j:langchain4j-mistral-ai:0.36.2")\n        }\n    }\n}\n'),
+    ("settings.gradle", "dependencyResolutionManagement {\n    versionCatalogs {\n        libs {\n"
+     "            library('openai', 'com.openai', 'openai-java').version('4.0.0')\n"
+     "            library('mistral', 'dev.langchain4j:langchain4j-mistral-ai:0.36.2')\n        }\n    }\n}\n"),
+])
+def test_a_catalog_written_in_the_settings_script(tmp_path: Path, path: str, script: str) -> None:
+    report = scan_tree(tmp_path, {path: script})
+    assert [(u.line, u.provider) for u in report.usages] == [(4, "openai"), (5, "mistral")]

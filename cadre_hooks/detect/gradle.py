@@ -6,7 +6,8 @@ Both dialects are parsed with tree-sitter, so a commented-out declaration is a c
 never read. The forms read are the ones Gradle accepts: a coordinate string
 (`implementation("dev.langchain4j:langchain4j-open-ai:0.36.2")`, `implementation 'g:a:v'`,
 `api(platform("g:a:v"))`) and named parts (`implementation(group = "g", name = "a")`, Groovy's
-`implementation group: 'g', name: 'a'`). A coordinate inside `exclude(...)` is the opposite of a
+`implementation group: 'g', name: 'a'`), and a version catalog written in a settings script
+(`library("openai", "com.openai", "openai-java")`). A coordinate inside `exclude(...)` is the opposite of a
 usage, and one inside `constraints { }` or `dependencyManagement { }` only pins a version: both
 are skipped. The provider is looked up with the `[maven]` coordinates of the provider
 data, so a look-alike (`org.openapitools:openapi-generator`) is nothing.
@@ -78,6 +79,17 @@ def _named_argument(node: Node) -> tuple[str, Node] | None:
     return (key.text or b"").decode("utf-8", "replace"), value
 
 
+def _string_arguments(call: Node) -> list[Node]:
+    """The string literals passed to a call, in order (`library("a", "g", "n")` in either dialect)."""
+    arguments = next((c for c in call.children if c.type in ("value_arguments", "argument_list")), None)
+    found: list[Node] = []
+    for child in arguments.named_children if arguments is not None else ():
+        node = child.named_children[0] if child.type == "value_argument" and child.named_children else child
+        if node.type in STRING_NODES:
+            found.append(node)
+    return found
+
+
 def coordinates(root: Node) -> Iterator[tuple[str, str, Node]]:
     """(group:artifact, evidence, node to report at) for every coordinate declared in the script.
 
@@ -91,6 +103,10 @@ def coordinates(root: Node) -> Iterator[tuple[str, str, Node]]:
         if node.type in CALL_NODES:
             name = call_name(node)
             excluded, pinned = name in NEGATING_CALLS if name else excluded, pinned or name in PINNING_CALLS
+            if name == "library":  # a catalog in settings: library("alias", "group", "artifact")
+                parts = _string_arguments(node)
+                if len(parts) >= 3:
+                    yield f"{string_value(parts[1])}:{string_value(parts[2])}", string_value(parts[2]), parts[2]
         skip = excluded or pinned
         stack.extend((child, excluded, pinned) for child in reversed(node.children))
         if node.type in STRING_NODES:
