@@ -66,6 +66,9 @@ CASES = [
      [(1, "openai")]),
     ("src/main/scala/Ask.scala", 'val url = "https://api.mistral.ai/v1/chat/completions" // was "https://api.openai.com"\n',
      [(1, "mistral")]),
+    ("tools/ask.cmd", "@echo off\nREM curl https://api.openai.com/v1/chat/completions\n"
+     "curl -s https://api.mistral.ai/v1/chat/completions -H \"Authorization: Bearer %MISTRAL_API_KEY%\"\n"
+     'set "OUT=C:\\temp\\"\ncurl https://api.anthropic.com/v1/messages\n', [(3, "mistral"), (5, "anthropic")]),
     ("README.md", "Call `https://api.openai.com/v1/chat/completions`.\n", []),
     ("docs/guide.rst", "curl https://api.openai.com/v1/chat/completions\n", []),
     ("notes.txt", "https://api.openai.com/v1/chat/completions\n", []),
