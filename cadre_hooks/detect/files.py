@@ -69,6 +69,7 @@ _MANIFEST_SUFFIXES: tuple[tuple[tuple[str, ...], Detector], ...] = (
     ((".csproj", ".fsproj", ".vbproj", ".nuspec"), _NUGET),
     ((".gemspec",), _GEMS),
     ((".sbt",), _lazy("cadre_hooks.detect.sbt", "scan_sbt")),
+    ((".groovy",), _lazy("cadre_hooks.detect.groovy_script", "scan_groovy_script")),  # @Grab, then the safety net
 )
 # Source files of languages without a detector: only their hard-coded AI endpoints (rules/plain_sources.toml).
 _PLAIN_SOURCE = _lazy("cadre_hooks.detect.plain_source", "scan_plain_source")
