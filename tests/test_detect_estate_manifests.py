@@ -317,3 +317,17 @@ def test_deeply_nested_build_script_is_read_in_linear_time(tmp_path: Path) -> No
 def test_a_catalog_written_in_the_settings_script(tmp_path: Path, path: str, script: str) -> None:
     report = scan_tree(tmp_path, {path: script})
     assert [(u.line, u.provider) for u in report.usages] == [(4, "openai"), (5, "mistral")]
+
+
+def test_suppressions_in_each_manifest_syntax(tmp_path: Path) -> None:
+    reason = "cadre: ignore[CDR101] approved by the DPO on 2026-03-02"
+    report = scan_tree(tmp_path, {
+        "build.gradle.kts": f'dependencies {{\n    implementation("com.openai:openai-java:1.0") // {reason}\n}}\n',
+        "Gemfile": f'gem "ruby-openai" # {reason}\n',
+        "App.csproj": f'<Project><ItemGroup>\n<PackageReference Include="OpenAI" /> <!-- {reason} -->\n'
+                      '</ItemGroup></Project>\n',
+        "Cargo.toml": f'[dependencies]\nasync-openai = "0.24" # {reason}\n',
+        "src/a.rs": f'let u = "https://api.openai.com/v1"; // {reason}\n'})
+    cdr101 = [f for f in report.findings if f.rule == "CDR101"]
+    assert len(cdr101) == 5 and all(f.suppressed for f in cdr101), cdr101
+    assert {f.suppression_reason for f in cdr101} == {"approved by the DPO on 2026-03-02"}
