@@ -52,6 +52,7 @@ SCHEMA: dict[str, tuple[Any, str]] = {
     "policy_sha256": (lambda v: isinstance(v, str) and len(v) == 64 and all(c in "0123456789abcdef" for c in v.lower()),
                       "a sha256 hex digest"),
     "max_file_size": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, "a size in bytes"),
+    "submodules": (lambda v: isinstance(v, bool), "true or false"),
 }
 UNIONS = ("approve", "deny", "deny_hosts", "exclude")
 TABLES = ("endpoints", "hosts", "severity")
@@ -83,6 +84,7 @@ class Config:
     policy_sha256: str | None = None
     max_file_size: int = 2_000_000
     origins: tuple[str, ...] = ()
+    submodules: bool = False  # scan the files of git submodules too
 
 
 def _validate(source: Source) -> None:
@@ -188,6 +190,7 @@ def merge(sources: Sequence[Source], known_providers: set[str] | None = None,
         policy_sha256=merged.get("policy_sha256"),
         max_file_size=merged.get("max_file_size", 2_000_000),
         origins=tuple(s.origin for s in sources),
+        submodules=merged.get("submodules", False),
     )
 
 
