@@ -70,9 +70,9 @@ def interpreter() -> str:
 def cache_key(root: Path, salt: str) -> str:
     """Everything a cached result depends on besides the file itself."""
     from cadre_hooks import __version__
-    from cadre_hooks.registry.load import registry_stamp
+    from cadre_hooks.registry.load import registry_digest
 
-    parts = (VERSION, str(root.resolve()), __version__, registry_stamp(), interpreter(), schema_stamp(Entry), salt)
+    parts = (VERSION, str(root.resolve()), __version__, registry_digest(), interpreter(), schema_stamp(Entry), salt)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
 

@@ -57,7 +57,7 @@ def _build(root: Path, files: list[tuple[str, str, bytes]], symlinks: list[tuple
             os.symlink(name if target == "loop" else target, path)
 
 
-@settings(max_examples=30, deadline=None, database=None,
+@settings(max_examples=60, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(files=entries, symlinks=links, use_git=st.booleans(), cached=st.booleans())
 def test_any_repository_scans_cleanly(files: list[tuple[str, str, bytes]], symlinks: list[tuple[str, str]],
