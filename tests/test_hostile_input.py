@@ -283,3 +283,13 @@ def test_baseline_replaces_a_link_instead_of_writing_through_it(tmp_path: Path, 
     assert cadre("baseline", ".", cwd=tmp_path / "repo").status == 0
     assert outside.read_text() == '{"version": 1, "entries": []}\n'
     assert not (tmp_path / "repo" / ".cadre-baseline.json").is_symlink()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "gitlab", "markdown"])
+def test_string_literals_with_surrogates_and_escapes_are_escaped(tmp_path: Path, cadre, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, {"a.py": 'from openai import OpenAI\nc = OpenAI()\n'
+                                   'c.chat.completions.create(model="gpt-4o-\\udcff\\x1b[2J-latest", messages=[])\n'})
+    result = cadre("scan", "-f", fmt, ".", cwd=tmp_path)
+    assert result.status == 1, result.err
+    result.out.encode("utf-8")
+    assert "\x1b" not in result.out
