@@ -59,9 +59,10 @@ def _build(root: Path, files: list[tuple[str, str, bytes]], symlinks: list[tuple
 
 @settings(max_examples=60, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(files=entries, symlinks=links, use_git=st.booleans(), cached=st.booleans())
+@given(files=entries, symlinks=links, use_git=st.booleans(), cached=st.booleans(),
+       extra=st.sampled_from([[], ["--staged"], ["--submodules"], ["--no-suppress"]]))
 def test_any_repository_scans_cleanly(files: list[tuple[str, str, bytes]], symlinks: list[tuple[str, str]],
-                                      use_git: bool, cached: bool) -> None:
+                                      use_git: bool, cached: bool, extra: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "repo"
         root.mkdir()
@@ -74,7 +75,7 @@ def test_any_repository_scans_cleanly(files: list[tuple[str, str, bytes]], symli
         os.chdir(root)
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                status = main(["scan", "-f", "json", "--jobs", "1", ".", *([] if cached else ["--no-cache"])])
+                status = main(["scan", "-f", "json", "--jobs", "1", *extra, ".", *([] if cached else ["--no-cache"])])
         finally:
             os.chdir(previous)
         assert status in (0, 1, 2), err.getvalue()
