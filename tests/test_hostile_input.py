@@ -293,3 +293,14 @@ def test_string_literals_with_surrogates_and_escapes_are_escaped(tmp_path: Path,
     assert result.status == 1, result.err
     result.out.encode("utf-8")
     assert "\x1b" not in result.out
+
+
+def test_init_never_writes_through_a_folder_linked_out_of_the_repository(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path / "home"
+    outside.mkdir()
+    write_files(tmp_path / "repo", {"a.py": "import openai\n", ".cadre.toml": 'ai_usage = "docs/AI_USAGE.md"\n'})
+    (tmp_path / "repo" / "docs").symlink_to(outside)
+    result = cadre("init", ".", cwd=tmp_path / "repo")
+    assert result.status == 2
+    assert "cannot write docs/AI_USAGE.md: its folder is a link out of the repository" in result.err
+    assert list(outside.iterdir()) == []
