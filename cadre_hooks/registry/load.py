@@ -22,7 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 
 
 def rules_dir() -> Path:
@@ -53,7 +53,9 @@ def load_raw(root: Path) -> dict[str, Any]:
     checks = [tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "checks").glob("*.toml"))]
     regions_file = root / "regions.toml"
     regions = tomllib.loads(regions_file.read_text(encoding="utf-8")) if regions_file.is_file() else {}
-    return {"providers": providers, "checks": checks, "regions": regions}
+    operations_file = root / "operations.toml"
+    operations = tomllib.loads(operations_file.read_text(encoding="utf-8")) if operations_file.is_file() else {}
+    return {"providers": providers, "checks": checks, "regions": regions, "operations": operations}
 
 
 @functools.lru_cache(maxsize=4)
@@ -91,4 +93,4 @@ def load_registry(root: Path | None = None) -> Registry:
     """The registry of the installed rule data (or of `root`), built once per process."""
     base = root or rules_dir()
     raw = _cached_raw(base)
-    return Registry(raw["providers"], raw["checks"], raw["regions"])
+    return Registry(raw["providers"], raw["checks"], raw["regions"], raw.get("operations"))
