@@ -270,10 +270,14 @@ def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> li
     own provider (the openai package used only to reach Mistral is not OpenAI)."""
     if not folder_scanned:
         return usages  # a manifest passed alone (pre-commit): its clients are not in view
-    direct = {u.provider for u in usages if u.kind not in ("dependency", "config")}
+    direct = {u.provider for u in usages if u.kind not in ("dependency", "config", "lockfile")}
     repointed = {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
-    return [u for u in usages
-            if not (u.kind == "dependency" and u.provider in repointed and u.provider not in direct)]
+    # Settings that give an SDK another endpoint (Spring AI's `spring.ai.openai.base-url`, an
+    # OPENAI_BASE_URL variable) repoint it too, when the endpoint is read.
+    repointed |= {u.sdk for u in usages if u.kind == "config" and u.sdk and (u.host or u.endpoint_env)
+                  and u.provider != u.sdk}
+    return [u for u in usages if not (u.kind in ("dependency", "lockfile") and u.provider in repointed
+                                      and u.provider not in direct)]
 
 
 def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:

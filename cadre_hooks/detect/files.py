@@ -62,6 +62,7 @@ _YAML = _lazy("cadre_hooks.detect.config.yamlfile", "scan_yaml")
 _TOML = _lazy("cadre_hooks.detect.config.tomlfile", "scan_toml")
 _JSON = _lazy("cadre_hooks.detect.config.jsonfile", "scan_json")
 _INI = _lazy("cadre_hooks.detect.config.inifile", "scan_ini")
+_PROPERTIES = _lazy("cadre_hooks.detect.config.properties", "scan_properties")
 
 
 def is_requirements_file(path: str) -> bool:
@@ -100,4 +101,6 @@ def detector_by_name(path: str) -> Detector | None:
         return _JSON
     if lower.endswith((".ini", ".cfg", ".conf", ".cnf")):
         return _INI
+    if lower.endswith(".properties"):
+        return _PROPERTIES
     return None

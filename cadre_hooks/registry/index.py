@@ -44,6 +44,31 @@ class ClientSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class TerraformResource:
+    """A Terraform resource type (fnmatch pattern) that provisions an AI service, with an optional
+    `[attribute=value]` condition: `azurerm_cognitive_account[kind=OpenAI]`."""
+
+    pattern: str
+    attribute: str | None
+    value: str | None
+    provider: str
+
+    @classmethod
+    def parse(cls, spec: str, provider: str) -> TerraformResource:
+        pattern, _, condition = spec.partition("[")
+        attribute, _, value = condition.rstrip("]").partition("=")
+        return cls(pattern, attribute or None, value if attribute else None, provider)
+
+    def matches(self, rtype: str, attributes: Mapping[str, str | None]) -> bool:
+        if not fnmatch.fnmatchcase(rtype, self.pattern):
+            return False
+        if self.attribute is None:
+            return True
+        found = attributes.get(self.attribute)
+        return found is not None and found.lower() == (self.value or "").lower()
+
+
+@dataclass(frozen=True, slots=True)
 class HostMatch:
     provider: str
     region: str | None
@@ -87,6 +112,10 @@ class Registry:
         self._model_patterns: list[tuple[str, str]] = []
         self._litellm_bare: list[tuple[str, str]] = []
         self._loaders: list[tuple[str, str]] = []
+        self._spring: list[tuple[str, str]] = []
+        self._dotnet: dict[str, str] = {}
+        self._dotnet_raw: set[str] = set()
+        self._terraform: list[TerraformResource] = []
         endpoint_args: set[str] = set(DEFAULT_ENDPOINT_ARGS)
         for data in providers:
             pid = str(data["id"])
@@ -120,6 +149,12 @@ class Registry:
                 self._go[mod] = pid
             for pkg in data.get("maven", {}).get("packages", ()):
                 self._maven[pkg] = pid
+            settings = data.get("settings", {})
+            self._spring += [(prefix, pid) for prefix in settings.get("spring", ())]
+            self._dotnet.update((section.lower(), pid) for section in settings.get("dotnet", ()))
+            self._dotnet_raw.update(settings.get("dotnet", ()))
+            self._terraform += [TerraformResource.parse(spec, pid)
+                                for spec in data.get("terraform", {}).get("resources", ())]
             ep = data.get("endpoints", {})
             for host in ep.get("hosts", ()):
                 if "*" in host or "{" in host:
@@ -140,6 +175,7 @@ class Registry:
                 if models.get("litellm_bare"):
                     self._litellm_bare.append((pat, pid))
         self.endpoint_args = frozenset(endpoint_args)
+        self._spring.sort(key=lambda item: -len(item[0]))  # `spring.ai.azure.openai` before `spring.ai.azure`
         # Every dotted prefix of a registered client or loader (`huggingface_hub` for `huggingface_hub.InferenceClient`).
         self._prefixes: set[str] = set()
         for name in [*self._clients, *(pat.split("*")[0].rstrip(".") for pat, _ in self._loaders)]:
@@ -211,6 +247,29 @@ class Registry:
     def env_var(self, name: str) -> str | None:
         return self._env.get(name)
 
+    # --- deployment settings -------------------------------------------------------------
+    def spring_prefix(self, key: str) -> tuple[str, str] | None:
+        """(prefix, provider) of the Spring AI property group `key` belongs to
+        (`spring.ai.openai.chat.options.model` → `spring.ai.openai`)."""
+        for prefix, pid in self._spring:
+            if key == prefix or key.startswith(prefix + "."):
+                return prefix, pid
+        return None
+
+    def dotnet_section(self, name: str) -> str | None:
+        """The provider a .NET configuration section is named after (`AzureOpenAI`), any case."""
+        return self._dotnet.get(name.lower())
+
+    def terraform_resource(self, rtype: str, attributes: Mapping[str, str | None]) -> str | None:
+        """The provider a Terraform resource provisions, given its type and literal attributes."""
+        for spec in self._terraform:
+            if spec.matches(rtype, attributes):
+                return spec.provider
+        return None
+
+    def terraform_types(self) -> Iterable[str]:
+        return (spec.pattern for spec in self._terraform)
+
     # --- endpoints ---------------------------------------------------------------------
     def host(self, host: str) -> HostMatch | None:
         host = host.lower().rstrip(".")
@@ -276,6 +335,11 @@ class Registry:
             words.add(_fixed_suffix(pattern.pattern))
         words.update(p.split("/")[-1] for p in self._go)
         words.update(p.split(":")[-1] for p in self._maven)
+        for prefix, _ in self._spring:  # `spring.ai.mistralai.` in a .properties file, `mistralai:` in YAML
+            words.add(prefix + ".")
+            words.add(prefix.rsplit(".", 1)[-1])
+        words.update('"' + spec.pattern.split("*")[0] for spec in self._terraform)  # `resource "aws_bedrock...`
+        words.update(self._dotnet_raw)
         return {w for w in words if len(w) >= 3}
 
     def _pypi_raw_names(self) -> Iterable[str]:

@@ -115,4 +115,12 @@ def scan_json(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         return read
     if written_by_cadre(read.document):
         return FileScan(path, notices=read.notices)
-    return read.result(unique(json_detections(ctx, path, read.document, Finder(read.text))))
+    found: list[Detection | None] = []
+    from cadre_hooks.detect.config import dotnet
+
+    if dotnet.is_settings_file(path):  # .NET: sections named after a provider (`"AzureOpenAI": {...}`)
+        found += dotnet.dotnet_detections(ctx, path, read.document, read.text)
+    taken = {d.line for d in found if d is not None}
+    found += (d for d in json_detections(ctx, path, read.document, Finder(read.text))
+              if d is not None and d.line not in taken)
+    return read.result(unique(found))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from cadre_hooks.detect.config import linescan
+from cadre_hooks.detect.config import linescan, spring
 from cadre_hooks.detect.config.entries import Entry, assignment, decide, key_provider, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.textfile import Parsed, read_structured
@@ -135,7 +135,13 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     if is_http_recording(read.document):
         return read.result()
     lines = read.text.splitlines()
-    return read.result(unique(decide(ctx, path, e) for e in entries(read.document, lines, ctx)))
+    found: list[Detection | None] = []
+    if spring.has_spring_keys(read.document):  # Spring Boot settings: `spring.ai.<provider>` groups decide
+        found += spring.yaml_detections(ctx, path, read.document)
+    taken = {d.line for d in found if d is not None}
+    found += (d for d in (decide(ctx, path, e) for e in entries(read.document, lines, ctx))
+              if d is not None and d.line not in taken)
+    return read.result(unique(found))
 
 
 def read_yaml(path: str, data: bytes,

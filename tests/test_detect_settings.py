@@ -1,0 +1,170 @@
+"""Deployment settings: Java properties (the parser itself), Spring AI groups, .NET sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cadre_hooks.detect.config.properties import parse
+from conftest import scan_tree
+
+
+def _pairs(text: str) -> list[tuple[str, str, int, int, int, int]]:
+    return [(p.key, p.value, p.line, p.column, p.value_line, p.value_column) for p in parse(text)]
+
+
+def test_properties_separators_and_blanks() -> None:
+    text = "a=1\nb : 2\nc 3\n  d\t=\t4\ne\nf=\n"
+    assert [(k, v) for k, v, *_ in _pairs(text)] == [("a", "1"), ("b", "2"), ("c", "3"), ("d", "4"), ("e", ""),
+                                                     ("f", "")]
+    assert _pairs(text)[3][2:] == (4, 3, 4, 7)
+
+
+def test_properties_comments_and_continuations() -> None:
+    text = ("# comment \\\n"
+            "! other\n"
+            "url=https://api.mistral.ai\\\n"
+            "    /v1\n"
+            "odd=a\\\\\n"
+            "next=b\n"
+            "cont=x\\\n"
+            "  # not a comment\n")
+    pairs = _pairs(text)
+    assert [(k, v) for k, v, *_ in pairs] == [("url", "https://api.mistral.ai/v1"), ("odd", "a\\"), ("next", "b"),
+                                              ("cont", "x# not a comment")]
+    assert pairs[0][2:] == (3, 1, 3, 5)
+
+
+def test_properties_escapes() -> None:
+    pairs = _pairs("key\\:with\\=seps\\ space=v\\tal\\u00e9\\\\\nbad=\\uZZ\n\\#notcomment=1\n")
+    assert [(k, v) for k, v, *_ in pairs] == [("key:with=seps space", "v\talé\\"), ("bad", "\\uZZ"),
+                                              ("#notcomment", "1")]
+
+
+def test_properties_line_endings_and_documents() -> None:
+    text = "a=1\r\nb=2\rc=3\n#---\nspring.config.activate.on-profile=dev\nd=4\n"
+    pairs = parse(text)
+    assert [(p.key, p.line, p.document) for p in pairs] == [
+        ("a", 1, 0), ("b", 2, 0), ("c", 3, 0), ("spring.config.activate.on-profile", 5, 1), ("d", 6, 1)]
+
+
+def _usages(report) -> list[tuple[str, int, str | None]]:  # type: ignore[no-untyped-def]
+    return [(u.path, u.line, u.provider) for u in report.usages]
+
+
+def test_spring_openai_starter_pointed_at_mistral_is_mistral(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "src/main/resources/application.properties": """
+            spring.application.name=mistral-gateway
+            spring.ai.openai.base-url=https://api.mistral.ai
+            spring.ai.openai.api-key=${MISTRAL_API_KEY}
+            spring.ai.openai.chat.options.model=mistral-small-2409
+            spring.ai.openai.chat.options.temperature=0.2
+        """,
+        "pom.xml": """
+            <project><dependencies><dependency>
+              <groupId>org.springframework.ai</groupId>
+              <artifactId>spring-ai-starter-model-openai</artifactId>
+            </dependency></dependencies></project>
+        """,
+    })
+    path = "src/main/resources/application.properties"
+    assert _usages(report) == [(path, 2, "mistral"), (path, 3, "mistral"), (path, 4, "mistral")]
+    assert all("sk-" not in u.evidence for u in report.usages)
+    assert report.usages[2].model == "mistral-small-2409"
+
+
+def test_spring_starter_without_endpoint_is_its_provider_and_its_dependency_stays(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "app/src/main/resources/application.properties": "spring.ai.openai.api-key=sk-secret-value\n",
+        "app/pom.xml": """
+            <project><dependencies><dependency>
+              <groupId>org.springframework.ai</groupId>
+              <artifactId>spring-ai-starter-model-openai</artifactId>
+            </dependency></dependencies></project>
+        """,
+    })
+    assert {(u.path, u.provider) for u in report.usages} == {
+        ("app/src/main/resources/application.properties", "openai"), ("app/pom.xml", "openai")}
+    assert all("secret" not in u.evidence for u in report.usages)
+
+
+def test_spring_placeholders_name_the_variable_and_keep_their_url_default(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "application.properties": "spring.ai.openai.base-url=${LLM_URL}\n",
+        "application-eu.properties": "spring.ai.openai.base-url=${LLM_URL:https://api.mistral.ai}\n",
+    })
+    by_path = {u.path: u for u in report.usages}
+    assert by_path["application.properties"].provider is None
+    assert by_path["application.properties"].endpoint_env == "LLM_URL"
+    assert by_path["application-eu.properties"].provider == "mistral"
+    assert "(profile eu)" in by_path["application-eu.properties"].evidence
+
+
+def test_spring_yaml_profiles_and_region(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "config/application.yml": """
+            spring:
+              ai:
+                vertex:
+                  ai:
+                    gemini:
+                      project-id: ville
+                      location: europe-west9
+            ---
+            spring:
+              config:
+                activate:
+                  on-profile: local
+              ai:
+                ollama:
+                  base-url: http://ollama.internal:11434
+                  chat:
+                    options:
+                      model: mistral
+        """,
+    })
+    usages = {(u.line, u.provider, u.region) for u in report.usages}
+    assert (7, "google-vertex", "europe-west9") in usages
+    assert (15, "ollama", None) in usages
+    assert any("(profile local)" in u.evidence for u in report.usages if u.provider == "ollama")
+
+
+def test_spring_near_misses(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "application.properties": """
+            spring.application.name=mistral-gateway
+            openai.docs=see the wiki
+            spring.ai.openai.chat.options.temperature=0.2
+        """,
+        "application.yml": "spring:\n  application:\n    name: anthropic-bridge\n",
+    })
+    assert report.usages == ()
+
+
+def test_properties_with_binary_junk_gives_a_notice(tmp_path: Path) -> None:
+    junk = bytes(range(1, 32)) * 20 + b"\nspring.ai.anthropic.api-key=${ANTHROPIC_API_KEY}\n" + b"\xff\xfe\x01\x02"
+    report = scan_tree(tmp_path, {"application.properties": junk})
+    assert [u.provider for u in report.usages] == ["anthropic"]
+    assert any("control characters" in n.reason for n in report.notices)
+
+
+def test_dotnet_sections(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "Api/appsettings.json": """
+            {
+              "SemanticKernel": {
+                "OpenAI": { "ApiKey": "", "ModelId": "gpt-4o-mini" }
+              },
+              "Mistral:Note": "mistral is our favourite wind",
+              "AzureOpenAI:Endpoint": "https://ville.openai.azure.com/"
+            }
+        """,
+        "Api/Properties/launchSettings.json": """
+            {"profiles": {"Api": {"environmentVariables": {"MISTRAL_API_KEY": ""}}}}
+        """,
+        "web/i18n.json": '{"OpenAI": {"title": "Open AI"}}',
+    })
+    assert {(u.path, u.line, u.provider) for u in report.usages} == {
+        ("Api/appsettings.json", 3, "openai"), ("Api/appsettings.json", 6, "azure-openai"),
+        ("Api/Properties/launchSettings.json", 1, "mistral")}
+    assert [u.model for u in report.usages if u.provider == "openai"] == ["gpt-4o-mini"]
