@@ -63,6 +63,7 @@ _TOML = _lazy("cadre_hooks.detect.config.tomlfile", "scan_toml")
 _JSON = _lazy("cadre_hooks.detect.config.jsonfile", "scan_json")
 _INI = _lazy("cadre_hooks.detect.config.inifile", "scan_ini")
 _PROPERTIES = _lazy("cadre_hooks.detect.config.properties", "scan_properties")
+_TERRAFORM = _lazy("cadre_hooks.detect.terraform", "scan_terraform")
 
 
 def is_requirements_file(path: str) -> bool:
@@ -103,4 +104,6 @@ def detector_by_name(path: str) -> Detector | None:
         return _INI
     if lower.endswith(".properties"):
         return _PROPERTIES
+    if lower.endswith((".tf", ".tofu")):
+        return _TERRAFORM
     return None
