@@ -21,6 +21,7 @@ from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_depe
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.detect.lockfiles import is_lock_file
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry, load_registry
@@ -36,6 +37,9 @@ BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz
                    ".class", ".mp3", ".mp4", ".webp", ".svgz", ".parquet", ".pt", ".onnx", ".safetensors", ".gguf")
 
 MINIFIABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx")
+# Lock files are read in linear time and are often larger than source files: 16 times the limit
+# (32 MB by default).
+LOCK_FILE_SIZE_FACTOR = 16
 
 # A repository check receives the scan so far and returns findings (AI_USAGE.md and friends).
 RepositoryCheck = Callable[["ScanContext", Sequence[Usage]], list[Finding]]
@@ -133,9 +137,11 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
             st = os.stat(full)
         if not stat.S_ISREG(st.st_mode):
             return None
-        if st.st_size > max_size:
+        limit = max_size * LOCK_FILE_SIZE_FACTOR if is_lock_file(rel) else max_size
+        if st.st_size > limit:
             return FileScan(rel, notices=(Notice(rel, f"file of {st.st_size} bytes exceeds max_file_size "
-                                                      f"({max_size}); not scanned"),))
+                                                      f"({limit}{' for a lock file' if limit != max_size else ''}); "
+                                                      "not scanned"),))
         with open(full, "rb") as fh:
             data = fh.read()
         if box is not None:
