@@ -168,3 +168,75 @@ def test_dotnet_sections(tmp_path: Path) -> None:
         ("Api/appsettings.json", 3, "openai"), ("Api/appsettings.json", 6, "azure-openai"),
         ("Api/Properties/launchSettings.json", 1, "mistral")}
     assert [u.model for u in report.usages if u.provider == "openai"] == ["gpt-4o-mini"]
+
+
+HELM_DEPLOYMENT = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: {{ include "guichet.fullname" . }}
+      labels:
+        {{- include "guichet.labels" . | nindent 4 }}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: api
+              image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+              env:
+                - name: OPENAI_BASE_URL
+                  value: https://api.mistral.ai/v1
+                - name: MISTRAL_API_KEY
+                  valueFrom:
+                    secretKeyRef:
+                      name: {{ .Release.Name }}-llm
+                      key: api-key
+                - name: LLM_URL
+                  value: {{ .Values.llm.url | quote }}
+                {{- range $name, $value := .Values.extraEnv }}
+                - name: {{ $name }}
+                  value: {{ $value | quote }}
+                {{- end }}
+              {{- with .Values.resources }}
+              resources:
+                {{- toYaml . | nindent 12 }}
+              {{- end }}
+"""
+
+
+def test_helm_templates_read_with_template_actions_as_unresolved_values(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "chart/Chart.yaml": "apiVersion: v2\nname: guichet\nversion: 0.1.0\n",
+        "chart/values.yaml": """
+            llm:
+              url: https://api.anthropic.com
+            extraEnv:
+              OLLAMA_HOST: http://localhost:11434
+        """,
+        "chart/templates/deployment.yaml": HELM_DEPLOYMENT,
+    })
+    assert {(u.path, u.line, u.provider) for u in report.usages} == {
+        ("chart/values.yaml", 2, "anthropic"), ("chart/values.yaml", 4, "ollama"),
+        ("chart/templates/deployment.yaml", 15, "mistral"), ("chart/templates/deployment.yaml", 16, "mistral")}
+    assert report.notices == ()
+
+
+def test_a_template_that_is_still_not_yaml_is_scanned_line_by_line(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {"templates/cm.yaml": "data:\n  a: [\n  MISTRAL_API_KEY: {{ .Values.k }}\n"})
+    assert [(u.line, u.provider) for u in report.usages] == [(3, "mistral")]
+    assert [n.reason.startswith("not valid YAML") for n in report.notices] == [True]
+
+
+def test_kustomize_generators(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "overlays/prod/kustomization.yaml": """
+            resources:
+              - ../../base
+            configMapGenerator:
+              - name: llm
+                literals:
+                  - OPENAI_BASE_URL=https://api.scaleway.ai/v1
+                  - LOG_LEVEL=info
+        """,
+    })
+    assert [(u.line, u.provider) for u in report.usages] == [(6, "scaleway")]

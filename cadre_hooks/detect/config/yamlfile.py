@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from cadre_hooks.detect.config import linescan, spring
+from cadre_hooks.detect.config import linescan, spring, templates
 from cadre_hooks.detect.config.entries import Entry, assignment, decide, key_provider, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.textfile import Parsed, read_structured
@@ -144,10 +144,23 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     return read.result(unique(found))
 
 
+def compose_templated(text: str) -> list[Node]:
+    """Every document of the file; a file that is YAML only once its `{{ ... }}` template actions are
+    rendered (a Helm template) is read with the actions blanked (raises yaml.YAMLError)."""
+    import yaml
+
+    try:
+        return compose(text)
+    except yaml.YAMLError:
+        if not templates.has_templates(text):
+            raise
+    return compose(templates.blank_templates(text))
+
+
 def read_yaml(path: str, data: bytes,
               line_scan: Callable[[str], Iterable[Detection | None]]) -> Parsed[list[Node]] | FileScan:
     """Every document of a YAML file as nodes, or a line scan when PyYAML rejects the file."""
     import yaml
 
-    return read_structured(path, data, compose, (yaml.YAMLError, RecursionError), "valid YAML", yaml_reason,
-                           line_scan)
+    return read_structured(path, data, compose_templated, (yaml.YAMLError, RecursionError), "valid YAML",
+                           yaml_reason, line_scan)
