@@ -240,3 +240,28 @@ def test_kustomize_generators(tmp_path: Path) -> None:
         """,
     })
     assert [(u.line, u.provider) for u in report.usages] == [(6, "scaleway")]
+
+
+def test_spring_models_are_checked_for_moving_aliases(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "application.properties": "spring.ai.ollama.chat.options.model=llama3.2:latest\n"
+                                  "spring.ai.mistralai.chat.options.model=mistral-large-latest\n",
+    })
+    assert sorted(f.line for f in report.findings if f.rule == "CDR106") == [1, 2]
+    assert {u.model for u in report.usages} == {"llama3.2:latest", "mistral-large-latest"}
+
+
+def test_spring_relaxed_binding_in_environment_variables(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "docker-compose.yml": """
+            services:
+              api:
+                environment:
+                  SPRING_AI_OPENAI_BASE_URL: https://api.mistral.ai
+                  SPRING_AI_AZURE_OPENAI_API_KEY: ${AZ_KEY}
+                  SPRING_AI_OPENAI_CHAT_OPTIONS_TEMPERATURE: "0.2"
+                  SPRING_APPLICATION_NAME: openai-gateway
+        """,
+    })
+    assert [(u.line, u.provider, u.sdk) for u in report.usages] == [(4, "mistral", "openai"),
+                                                                    (5, "azure-openai", "azure-openai")]

@@ -139,3 +139,20 @@ def test_near_misses_are_not_usages(tmp_path: Path) -> None:
         """,
     })
     assert report.usages == ()
+
+
+def test_cloud_control_bedrock_resources(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "kb.tf": """
+            provider "awscc" {
+              region = "eu-central-1"
+            }
+            resource "awscc_bedrock_knowledge_base" "kb" {
+              name = "kb"
+            }
+            resource "awscc_s3_bucket" "bedrock" {
+              bucket_name = "bedrock-docs"
+            }
+        """,
+    })
+    assert _by_line(report) == {4: ("aws-bedrock", "eu-central-1", None)}

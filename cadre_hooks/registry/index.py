@@ -338,6 +338,8 @@ class Registry:
         for prefix, _ in self._spring:  # `spring.ai.mistralai.` in a .properties file, `mistralai:` in YAML
             words.add(prefix + ".")
             words.add(prefix.rsplit(".", 1)[-1])
+            variable = prefix.upper().replace(".", "_")  # relaxed binding: SPRING_AI_MISTRALAI_API_KEY
+            words.update(variable + suffix for suffix in ("_API_KEY", "_BASE_URL", "_ENDPOINT"))
         words.update('"' + spec.pattern.split("*")[0] for spec in self._terraform)  # `resource "aws_bedrock...`
         words.update(self._dotnet_raw)
         return {w for w in words if len(w) >= 3}

@@ -19,7 +19,7 @@ from typing import Any
 from cadre_hooks.detect.config.jsonfile import Finder, JsonObject
 from cadre_hooks.detect.config.settings import Setting, group_detections
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.model import Detection
+from cadre_hooks.model import Detection, ModelRef
 
 _SETTINGS_FILE = re.compile(r"(?:appsettings(?:\.[^/]*)?|local\.settings)\.json\Z", re.IGNORECASE)
 _SEPARATOR = re.compile(r":|__")
@@ -41,7 +41,8 @@ def _leaves(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...],
             yield from _leaves(value, words)
 
 
-def dotnet_detections(ctx: DetectContext, path: str, document: Any, text: str) -> list[Detection]:
+def dotnet_detections(ctx: DetectContext, path: str, document: Any, text: str,
+                      models: list[ModelRef] | None = None) -> list[Detection]:
     finder = Finder(text)
     groups: dict[tuple[tuple[str, ...], str], list[Setting]] = {}
     for words, key, value in _leaves(document, ()):
@@ -58,5 +59,5 @@ def dotnet_detections(ctx: DetectContext, path: str, document: Any, text: str) -
             Setting(":".join(words), words[-1], value, line, column, value_line, value_column))
     out: list[Detection] = []
     for (_, provider), settings in groups.items():
-        out += group_detections(ctx, path, provider, settings)
+        out += group_detections(ctx, path, provider, settings, models=models)
     return out

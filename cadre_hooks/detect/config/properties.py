@@ -26,7 +26,7 @@ from cadre_hooks.detect.config.entries import Entry, decide, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
 from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import Detection, FileScan, Notice
+from cadre_hooks.model import Detection, FileScan, ModelRef, Notice
 
 _BLANK = " \t\f"
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
@@ -148,13 +148,14 @@ def scan_properties(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     properties = parse(text)
     profiles = spring.document_profiles(path, [(p.document, p.key, p.value) for p in properties])
     settings: list[Detection] = []
+    models: list[ModelRef] = []
     for number in sorted({p.document for p in properties}):
         group = [spring.Pair(p.key, p.value, p.line, p.column, p.value_line, p.value_column)
                  for p in properties if p.document == number]
-        settings += spring.detections(ctx, path, group, profiles.get(number))
+        settings += spring.detections(ctx, path, group, profiles.get(number), models)
     taken = {d.line for d in settings}
     generic: list[Detection | None] = [
         decide(ctx, path, Entry(p.key, p.value, p.line, p.column, p.value_line, p.value_column))
         for p in properties if p.line not in taken and p.value_line not in taken]
     return FileScan(path, detections=unique([*settings, *generic]), suppressions=scan_lines(path, text),
-                    notices=notices)
+                    notices=notices, models=tuple(models))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from cadre_hooks.detect import urls
 from cadre_hooks.detect.config.entries import ENV_REFERENCE, safe_url
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.model import Detection
+from cadre_hooks.model import Detection, ModelRef
 
 # Spring's `${NAME}` / `${NAME:default}` placeholders (the default may itself be a URL with colons).
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)(?::([^}]*))?\}")
@@ -106,9 +106,9 @@ def _plain(value: str | None) -> str | None:
 
 
 def group_detections(ctx: DetectContext, path: str, provider: str, settings: list[Setting],
-                     suffix: str = "") -> list[Detection]:
+                     suffix: str = "", models: list[ModelRef] | None = None) -> list[Detection]:
     """The usages of one settings group of `provider`; `suffix` is added to every evidence
-    (`(profile dev)`)."""
+    (`(profile dev)`); the model names written in the group are added to `models` (CDR106)."""
     roles = [(setting, role(setting.leaf)) for setting in settings]
     destination = Destination()
     for setting, kind in roles:
@@ -152,6 +152,8 @@ def group_detections(ctx: DetectContext, path: str, provider: str, settings: lis
                 continue
             evidence = f"{setting.key}: {value}"
             line, column = setting.line, setting.column
+            if models is not None:
+                models.append(ModelRef(path, setting.value_line, setting.value_column, value, setting.line))
         else:
             value = _plain(setting.value)
             if value is None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from cadre_hooks.detect.config.settings import Setting, group_detections
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.model import Detection
+from cadre_hooks.model import Detection, ModelRef
 
 if TYPE_CHECKING:
     from yaml import Node
@@ -53,7 +53,8 @@ def document_profiles(path: str, items: Iterable[tuple[int, str, str | None]]) -
     return profiles
 
 
-def detections(ctx: DetectContext, path: str, pairs: Iterable[Pair], profile: str | None) -> list[Detection]:
+def detections(ctx: DetectContext, path: str, pairs: Iterable[Pair], profile: str | None,
+               models: list[ModelRef] | None = None) -> list[Detection]:
     """The usages of the `spring.ai.*` groups among `pairs` (one document)."""
     groups: dict[tuple[str, str], list[Setting]] = {}
     for pair in pairs:
@@ -66,7 +67,7 @@ def detections(ctx: DetectContext, path: str, pairs: Iterable[Pair], profile: st
     suffix = f" (profile {profile})" if profile else ""
     out: list[Detection] = []
     for (_, provider), settings in groups.items():
-        out += group_detections(ctx, path, provider, settings, suffix)
+        out += group_detections(ctx, path, provider, settings, suffix, models)
     return out
 
 
@@ -107,11 +108,12 @@ def yaml_pairs(node: Node) -> Iterator[Pair]:
         stack.extend(reversed(children))
 
 
-def yaml_detections(ctx: DetectContext, path: str, documents: list[Node]) -> list[Detection]:
+def yaml_detections(ctx: DetectContext, path: str, documents: list[Node],
+                    models: list[ModelRef] | None = None) -> list[Detection]:
     """The Spring AI usages of every document of a YAML file."""
     pairs = [list(yaml_pairs(node)) for node in documents]
     profiles = document_profiles(path, ((n, p.key, p.value) for n, group in enumerate(pairs) for p in group))
     out: list[Detection] = []
     for number, group in enumerate(pairs):
-        out += detections(ctx, path, group, profiles.get(number, file_profile(path)))
+        out += detections(ctx, path, group, profiles.get(number, file_profile(path)), models)
     return out

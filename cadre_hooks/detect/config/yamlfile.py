@@ -9,6 +9,8 @@ docker-compose's `environment: ["OPENAI_API_KEY=..."]` lists, and Kubernetes' `e
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,7 @@ from cadre_hooks.detect.config import linescan, spring, templates
 from cadre_hooks.detect.config.entries import Entry, assignment, decide, key_provider, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.textfile import Parsed, read_structured
-from cadre_hooks.model import Detection, FileScan
+from cadre_hooks.model import Detection, FileScan, ModelRef
 
 if TYPE_CHECKING:
     from yaml import Node, ScalarNode
@@ -136,12 +138,13 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         return read.result()
     lines = read.text.splitlines()
     found: list[Detection | None] = []
+    models: list[ModelRef] = []
     if spring.has_spring_keys(read.document):  # Spring Boot settings: `spring.ai.<provider>` groups decide
-        found += spring.yaml_detections(ctx, path, read.document)
+        found += spring.yaml_detections(ctx, path, read.document, models)
     taken = {d.line for d in found if d is not None}
     found += (d for d in (decide(ctx, path, e) for e in entries(read.document, lines, ctx))
               if d is not None and d.line not in taken)
-    return read.result(unique(found))
+    return dataclasses.replace(read.result(unique(found)), models=tuple(models))
 
 
 def compose_templated(text: str) -> list[Node]:
