@@ -265,3 +265,25 @@ def test_spring_relaxed_binding_in_environment_variables(tmp_path: Path) -> None
     })
     assert [(u.line, u.provider, u.sdk) for u in report.usages] == [(4, "mistral", "openai"),
                                                                     (5, "azure-openai", "azure-openai")]
+
+
+def test_spring_profiles_inherit_the_default_endpoint(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "src/main/resources/application.yml": "spring:\n  ai:\n    openai:\n      base-url: https://api.mistral.ai\n",
+        "src/main/resources/application-prod.properties": "spring.ai.openai.api-key=${LLM_KEY}\n",
+        "config/application.properties": """
+            spring.ai.anthropic.base-url=https://api.anthropic.com
+            #---
+            spring.config.activate.on-profile=local
+            spring.ai.anthropic.api-key=${KEY}
+            #---
+            spring.config.activate.on-profile=eu
+            spring.ai.anthropic.base-url=http://localhost:11434
+            spring.ai.anthropic.api-key=${KEY}
+        """,
+    })
+    assert [(u.path, u.line, u.provider) for u in report.usages] == [
+        ("config/application.properties", 1, "anthropic"), ("config/application.properties", 4, "anthropic"),
+        ("config/application.properties", 7, "ollama"), ("config/application.properties", 8, "ollama"),
+        ("src/main/resources/application-prod.properties", 1, "mistral"),
+        ("src/main/resources/application.yml", 4, "mistral")]

@@ -146,16 +146,15 @@ def scan_properties(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         notices = (*notices, Notice(path, "control characters in a properties file (binary data?); "
                                           "read as far as it goes"))
     properties = parse(text)
-    profiles = spring.document_profiles(path, [(p.document, p.key, p.value) for p in properties])
-    settings: list[Detection] = []
+    documents: list[list[spring.Pair]] = [[] for _ in range(max((p.document for p in properties), default=0) + 1)]
+    for p in properties:
+        documents[p.document].append(spring.Pair(p.key, p.value, p.line, p.column, p.value_line, p.value_column))
     models: list[ModelRef] = []
-    for number in sorted({p.document for p in properties}):
-        group = [spring.Pair(p.key, p.value, p.line, p.column, p.value_line, p.value_column)
-                 for p in properties if p.document == number]
-        settings += spring.detections(ctx, path, group, profiles.get(number), models)
+    depends: list[str] = []
+    settings = spring.document_detections(ctx, path, documents, models, depends)
     taken = {d.line for d in settings}
     generic: list[Detection | None] = [
         decide(ctx, path, Entry(p.key, p.value, p.line, p.column, p.value_line, p.value_column))
         for p in properties if p.line not in taken and p.value_line not in taken]
     return FileScan(path, detections=unique([*settings, *generic]), suppressions=scan_lines(path, text),
-                    notices=notices, models=tuple(models))
+                    notices=notices, models=tuple(models), depends_on=tuple(depends))

@@ -106,9 +106,12 @@ def _plain(value: str | None) -> str | None:
 
 
 def group_detections(ctx: DetectContext, path: str, provider: str, settings: list[Setting],
-                     suffix: str = "", models: list[ModelRef] | None = None) -> list[Detection]:
+                     suffix: str = "", models: list[ModelRef] | None = None,
+                     inherited: str | None = None) -> list[Detection]:
     """The usages of one settings group of `provider`; `suffix` is added to every evidence
-    (`(profile dev)`); the model names written in the group are added to `models` (CDR106)."""
+    (`(profile dev)`); the model names written in the group are added to `models` (CDR106).
+    `inherited` is the endpoint the group gets from elsewhere when it sets none (a Spring profile
+    inherits the default profile's `base-url`)."""
     roles = [(setting, role(setting.leaf)) for setting in settings]
     destination = Destination()
     for setting, kind in roles:
@@ -117,6 +120,8 @@ def group_detections(ctx: DetectContext, path: str, provider: str, settings: lis
             if read is not None:
                 destination = read
                 break
+    if destination == Destination() and inherited:
+        destination = _endpoint(inherited) or destination
     region = next((_plain(s.value) for s, kind in roles if kind == "region" and _plain(s.value)), None)
     model = next((_plain(s.value) for s, kind in roles if kind == "model" and _plain(s.value)), None)
     # A local runtime stays itself at any host (an Ollama server on another machine is self-hosted);

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cadre_hooks.detect.config.settings import Setting, group_detections
+from cadre_hooks.detect.config.settings import Setting, group_detections, role
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import Detection, ModelRef
 
@@ -53,8 +53,63 @@ def document_profiles(path: str, items: Iterable[tuple[int, str, str | None]]) -
     return profiles
 
 
+def endpoints(ctx: DetectContext, pairs: Iterable[Pair]) -> dict[str, str]:
+    """The endpoint each `spring.ai.*` group sets among `pairs` (prefix → value), for profiles to inherit."""
+    found: dict[str, str] = {}
+    for pair in pairs:
+        group = ctx.registry.spring_prefix(pair.key)
+        if group is not None and pair.value and pair.value.strip() and role(pair.key.rsplit(".", 1)[-1]) == "endpoint":
+            found.setdefault(group[0], pair.value)
+    return found
+
+
+def default_profile_endpoints(ctx: DetectContext, path: str) -> tuple[dict[str, str], list[str]]:
+    """For a profile file (`application-dev.yml`), the endpoints set by the default profile's files
+    of the same folder (`application.properties`, `application.yml`), and the files that set them."""
+    if file_profile(path) is None:
+        return {}, []
+    import os
+
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    base = path.rsplit("/", 1)[-1].split("-", 1)[0]  # application, bootstrap
+    found: dict[str, str] = {}
+    used: list[str] = []
+    for name in (f"{base}.properties", f"{base}.yml", f"{base}.yaml"):
+        rel = f"{folder}/{name}" if folder else name
+        try:
+            with open(os.path.join(ctx.root, rel), "rb") as fh:
+                data = fh.read(2_000_000)
+        except OSError:
+            continue
+        these = endpoints(ctx, _first_document(name, data))
+        if these:
+            used.append(rel)
+            for prefix, value in these.items():
+                found.setdefault(prefix, value)
+    return found, used
+
+
+def _first_document(name: str, data: bytes) -> list[Pair]:
+    """The pairs of the first document of a default-profile file (what every profile inherits)."""
+    text = data.decode("utf-8", "replace")
+    if name.endswith(".properties"):
+        from cadre_hooks.detect.config.properties import parse
+
+        return [Pair(p.key, p.value, p.line, p.column, p.value_line, p.value_column) for p in parse(text)
+                if p.document == 0]
+    import yaml
+
+    from cadre_hooks.detect.config.yamlfile import compose
+
+    try:
+        documents = compose(text)
+    except (yaml.YAMLError, RecursionError):
+        return []
+    return list(yaml_pairs(documents[0])) if documents else []
+
+
 def detections(ctx: DetectContext, path: str, pairs: Iterable[Pair], profile: str | None,
-               models: list[ModelRef] | None = None) -> list[Detection]:
+               models: list[ModelRef] | None = None, inherited: dict[str, str] | None = None) -> list[Detection]:
     """The usages of the `spring.ai.*` groups among `pairs` (one document)."""
     groups: dict[tuple[str, str], list[Setting]] = {}
     for pair in pairs:
@@ -66,8 +121,8 @@ def detections(ctx: DetectContext, path: str, pairs: Iterable[Pair], profile: st
             Setting(pair.key, leaf, pair.value, pair.line, pair.column, pair.value_line, pair.value_column))
     suffix = f" (profile {profile})" if profile else ""
     out: list[Detection] = []
-    for (_, provider), settings in groups.items():
-        out += group_detections(ctx, path, provider, settings, suffix, models)
+    for (prefix, provider), settings in groups.items():
+        out += group_detections(ctx, path, provider, settings, suffix, models, (inherited or {}).get(prefix))
     return out
 
 
@@ -108,12 +163,26 @@ def yaml_pairs(node: Node) -> Iterator[Pair]:
         stack.extend(reversed(children))
 
 
-def yaml_detections(ctx: DetectContext, path: str, documents: list[Node],
-                    models: list[ModelRef] | None = None) -> list[Detection]:
+def yaml_detections(ctx: DetectContext, path: str, documents: list[Node], models: list[ModelRef] | None = None,
+                    depends: list[str] | None = None) -> list[Detection]:
     """The Spring AI usages of every document of a YAML file."""
-    pairs = [list(yaml_pairs(node)) for node in documents]
-    profiles = document_profiles(path, ((n, p.key, p.value) for n, group in enumerate(pairs) for p in group))
+    return document_detections(ctx, path, [list(yaml_pairs(node)) for node in documents], models, depends)
+
+
+def document_detections(ctx: DetectContext, path: str, documents: list[list[Pair]],
+                        models: list[ModelRef] | None = None, depends: list[str] | None = None) -> list[Detection]:
+    """The Spring AI usages of the documents of one file. A profile inherits the endpoints of the
+    default profile: the file's first document when it has no profile of its own, and for a
+    profile file the `application.properties`/`.yml` beside it (added to `depends`)."""
+    if not any(p.key.startswith("spring.ai.") for document in documents for p in document):
+        return []
+    profiles = document_profiles(path, ((n, p.key, p.value) for n, group in enumerate(documents) for p in group))
+    base, used = default_profile_endpoints(ctx, path)
+    if depends is not None:
+        depends += used
+    first = endpoints(ctx, documents[0]) if documents and profiles.get(0) is None else {}
     out: list[Detection] = []
-    for number, group in enumerate(pairs):
-        out += detections(ctx, path, group, profiles.get(number, file_profile(path)), models)
+    for number, group in enumerate(documents):
+        inherited = {**base, **first} if number else base
+        out += detections(ctx, path, group, profiles.get(number, file_profile(path)), models, inherited)
     return out

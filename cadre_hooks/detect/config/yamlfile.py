@@ -139,12 +139,13 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     lines = read.text.splitlines()
     found: list[Detection | None] = []
     models: list[ModelRef] = []
+    depends: list[str] = []
     if spring.has_spring_keys(read.document):  # Spring Boot settings: `spring.ai.<provider>` groups decide
-        found += spring.yaml_detections(ctx, path, read.document, models)
+        found += spring.yaml_detections(ctx, path, read.document, models, depends)
     taken = {d.line for d in found if d is not None}
     found += (d for d in (decide(ctx, path, e) for e in entries(read.document, lines, ctx))
               if d is not None and d.line not in taken)
-    return dataclasses.replace(read.result(unique(found)), models=tuple(models))
+    return dataclasses.replace(read.result(unique(found)), models=tuple(models), depends_on=tuple(depends))
 
 
 def compose_templated(text: str) -> list[Node]:
