@@ -88,6 +88,52 @@ FORMATS = {
         dev.langchain4j:langchain4j-mistral-ai:0.36.2=compileClasspath,runtimeClasspath
         org.slf4j:slf4j-api:2.0.9=runtimeClasspath
     """, [(2, "mistral")]),
+    "Gemfile.lock": ("""
+        GEM
+          remote: https://rubygems.org/
+          specs:
+            faraday (2.12.0)
+            ruby-openai (7.3.1)
+              faraday (>= 1)
+
+        PLATFORMS
+          ruby
+
+        DEPENDENCIES
+          ruby-openai
+    """, [(5, "openai")]),
+    "composer.lock": ("""
+        {
+            "packages": [
+                {"name": "guzzlehttp/guzzle", "version": "7.9.2"},
+                {"name": "openai-php/client", "version": "v0.10.3"}
+            ],
+            "packages-dev": []
+        }
+    """, [(4, "openai")]),
+    "Cargo.lock": ("""
+        version = 3
+
+        [[package]]
+        name = "serde"
+        version = "1.0.0"
+
+        [[package]]
+        name = "async-openai"
+        version = "0.24.1"
+    """, [(7, "openai")]),
+    "packages.lock.json": ("""
+        {
+          "version": 1,
+          "dependencies": {
+            "net8.0": {
+              "Serilog": {"type": "Direct", "resolved": "4.1.0"},
+              "Azure.AI.OpenAI": {"type": "Direct", "resolved": "2.1.0"},
+              "OpenAI": {"type": "Transitive", "resolved": "2.1.0"}
+            }
+          }
+        }
+    """, [(6, "azure-openai"), (7, "openai")]),
 }
 
 

@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
@@ -225,19 +224,16 @@ def is_lock_file(path: str) -> bool:
 
 
 def _lookup(ctx: DetectContext, ecosystem: str, name: str) -> str | None:
-    registry: Any = ctx.registry
-    if ecosystem == "npm":
-        return registry.npm(name)  # type: ignore[no-any-return]
-    if ecosystem == "pypi":
-        return registry.pypi(name)  # type: ignore[no-any-return]
-    if ecosystem == "maven":
-        return registry.maven(name)  # type: ignore[no-any-return]
+    registry = ctx.registry
     if ecosystem == "go":
         from cadre_hooks.detect.gomod import module_provider
 
         return module_provider(ctx, name)
-    lookup = getattr(registry, ecosystem, None)  # nuget, gem, composer, cargo
-    return lookup(name) if callable(lookup) else None
+    lookups: dict[str, Callable[[str], str | None]] = {
+        "npm": registry.npm, "pypi": registry.pypi, "maven": registry.maven, "nuget": registry.nuget,
+        "gem": registry.gem, "composer": registry.composer, "cargo": registry.cargo,
+    }
+    return lookups[ecosystem](name)
 
 
 _ERRORS: tuple[type[Exception], ...] = (ValueError, RecursionError, KeyError, TypeError)
