@@ -223,17 +223,14 @@ def is_lock_file(path: str) -> bool:
     return path.rsplit("/", 1)[-1].lower() in READERS
 
 
-def _lookup(ctx: DetectContext, ecosystem: str, name: str) -> str | None:
-    registry = ctx.registry
-    if ecosystem == "go":
-        from cadre_hooks.detect.gomod import module_provider
+def lookups(ctx: DetectContext) -> dict[str, Callable[[str], str | None]]:
+    """The registry's look-up of each ecosystem's package names."""
+    from cadre_hooks.detect.gomod import module_provider
 
-        return module_provider(ctx, name)
-    lookups: dict[str, Callable[[str], str | None]] = {
-        "npm": registry.npm, "pypi": registry.pypi, "maven": registry.maven, "nuget": registry.nuget,
-        "gem": registry.gem, "composer": registry.composer, "cargo": registry.cargo,
-    }
-    return lookups[ecosystem](name)
+    registry = ctx.registry
+    return {"npm": registry.npm, "pypi": registry.pypi, "maven": registry.maven, "nuget": registry.nuget,
+            "gem": registry.gem, "composer": registry.composer, "cargo": registry.cargo,
+            "go": lambda name: module_provider(ctx, name)}
 
 
 _ERRORS: tuple[type[Exception], ...] = (ValueError, RecursionError, KeyError, TypeError)
@@ -244,11 +241,12 @@ def scan_lockfile(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     reader = READERS[path.rsplit("/", 1)[-1].lower()]
     hits: list[tuple[str, Locked]] = []
     seen: set[str] = set()
+    lookup = lookups(ctx)
     try:
         for item in reader(text):
             if item.name in seen:
                 continue
-            provider = _lookup(ctx, item.ecosystem, item.name)
+            provider = lookup[item.ecosystem](item.name)
             if provider is not None:
                 seen.add(item.name)
                 hits.append((provider, item))
