@@ -287,3 +287,17 @@ def test_spring_profiles_inherit_the_default_endpoint(tmp_path: Path) -> None:
         ("config/application.properties", 7, "ollama"), ("config/application.properties", 8, "ollama"),
         ("src/main/resources/application-prod.properties", 1, "mistral"),
         ("src/main/resources/application.yml", 4, "mistral")]
+
+
+def test_only_the_openai_starter_is_made_unknown_by_an_unknown_endpoint(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "application.properties": """
+            spring.ai.openai.base-url=https://llm.intranet.example/v1
+            spring.ai.azure.openai.endpoint=https://apim-ville.azure-api.net/
+            spring.ai.anthropic.base-url=${ANTHROPIC_PROXY}
+        """,
+        "appsettings.json": '{"AzureOpenAI": {"Endpoint": "${AZURE_OPENAI_ENDPOINT}", "Deployment": "gpt-4o"}}',
+    })
+    assert [(u.path, u.line, u.provider) for u in report.usages] == [
+        ("application.properties", 1, None), ("application.properties", 2, "azure-openai"),
+        ("application.properties", 3, "anthropic"), ("appsettings.json", 1, "azure-openai")]

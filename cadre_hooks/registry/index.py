@@ -283,6 +283,11 @@ class Registry:
                 return prefix, pid
         return None
 
+    def repointable(self, provider: str) -> bool:
+        """True when the provider's SDK is commonly pointed at other providers (it has generic clients:
+        the OpenAI SDK), so that an endpoint the registry does not know makes the destination unknown."""
+        return any(spec.generic and spec.provider == provider for spec in self._clients.values())
+
     def dotnet_section(self, name: str) -> str | None:
         """The provider a .NET configuration section is named after (`AzureOpenAI`), any case."""
         return self._dotnet.get(name.lower())

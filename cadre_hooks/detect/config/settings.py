@@ -124,9 +124,10 @@ def group_detections(ctx: DetectContext, path: str, provider: str, settings: lis
         destination = _endpoint(inherited) or destination
     region = next((_plain(s.value) for s, kind in roles if kind == "region" and _plain(s.value)), None)
     model = next((_plain(s.value) for s, kind in roles if kind == "model" and _plain(s.value)), None)
-    # A local runtime stays itself at any host (an Ollama server on another machine is self-hosted);
-    # for the others, an endpoint the registry does not know makes the destination unknown.
-    generic = ctx.registry.providers[provider].jurisdiction != "local"
+    # As for the SDKs in code: the OpenAI starter at a host the registry does not know reaches an
+    # unknown destination; the Azure OpenAI starter behind a gateway (`*.azure-api.net`) or an
+    # Ollama server on another machine stays itself.
+    generic = ctx.registry.repointable(provider)
     hint = provider
     resolved_by = None
     if destination.endpoint is None and not destination.unresolved:
