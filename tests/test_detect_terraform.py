@@ -156,3 +156,23 @@ def test_cloud_control_bedrock_resources(tmp_path: Path) -> None:
         """,
     })
     assert _by_line(report) == {4: ("aws-bedrock", "eu-central-1", None)}
+
+
+def test_registry_modules_that_provision_ai(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "main.tf": """
+            module "openai" {
+              source              = "Azure/openai/azurerm"
+              version             = "0.1.5"
+              location            = "swedencentral"
+              resource_group_name = "rg-ia"
+            }
+            module "network" {
+              source = "Azure/network/azurerm"
+            }
+            module "bedrock" {
+              source = "registry.terraform.io/aws-ia/bedrock/aws"
+            }
+        """,
+    })
+    assert _by_line(report) == {1: ("azure-openai", "swedencentral", None), 10: ("aws-bedrock", None, None)}

@@ -358,7 +358,8 @@ def scan_terraform(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     if parsed.error_line:
         notices = (*notices, Notice(path, f"not valid HCL (syntax error at line {parsed.error_line}); "
                                           "read what parsed"))
-    candidates = [b for b in parsed.blocks if b.kind == "resource" and len(b.labels) >= 2]
+    candidates = [b for b in parsed.blocks if (b.kind == "resource" and len(b.labels) >= 2)
+                  or (b.kind == "module" and b.labels and "source" in b.attributes)]
     if not candidates:
         return FileScan(path, suppressions=scan_lines(path, text), notices=notices)
     module: Module | None = None
@@ -368,13 +369,19 @@ def scan_terraform(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     for block in candidates:
         if module is None:
             module, siblings = load_module(ctx, path, parsed)
-        provider = ctx.registry.terraform_resource(block.labels[0], _literal_attributes(block, module))
+        if block.kind == "module":  # a registry module that provisions the service (`Azure/openai/azurerm`)
+            source = value(block.attributes["source"], module) or ""
+            provider = ctx.registry.terraform_module(source)
+            heading = f'module "{block.labels[0]}" ({source})'
+        else:
+            provider = ctx.registry.terraform_resource(block.labels[0], _literal_attributes(block, module))
+            heading = f'resource "{block.labels[0]}" "{block.labels[1]}"'
         if provider is None:
             continue
         region = region_of(block, module)
         model = model_of(block, module)
         detail = ", ".join(x for x in (f"region {region}" if region else "", f"model {model}" if model else "") if x)
-        evidence = f'resource "{block.labels[0]}" "{block.labels[1]}"' + (f" ({detail})" if detail else "")
+        evidence = heading + (f" ({detail})" if detail else "")
         found.append(Detection(path, block.line, block.column, "config", evidence, provider_hint=provider,
                                region=region, model=model, statement_line=block.line))
         if model:

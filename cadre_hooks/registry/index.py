@@ -120,6 +120,8 @@ class Registry:
         self._dotnet: dict[str, str] = {}
         self._dotnet_raw: set[str] = set()
         self._terraform: list[TerraformResource] = []
+        self._terraform_modules: dict[str, str] = {}
+        self._terraform_module_names: list[str] = []
         endpoint_args: set[str] = set(DEFAULT_ENDPOINT_ARGS)
         for data in providers:
             pid = str(data["id"])
@@ -159,6 +161,9 @@ class Registry:
             self._dotnet_raw.update(settings.get("dotnet", ()))
             self._terraform += [TerraformResource.parse(spec, pid)
                                 for spec in data.get("terraform", {}).get("resources", ())]
+            for source in data.get("terraform", {}).get("modules", ()):
+                self._terraform_modules[source.lower()] = pid
+                self._terraform_module_names.append(source)
             for pkg in data.get("nuget", {}).get("packages", ()):
                 self._nuget[pkg.lower()] = pid
             for pkg in data.get("rubygems", {}).get("packages", ()):
@@ -299,6 +304,13 @@ class Registry:
                 return spec.provider
         return None
 
+    def terraform_module(self, source: str) -> str | None:
+        """The provider a Terraform registry module provisions (`Azure/openai/azurerm`, any case, with or
+        without a `registry.terraform.io/` host or a `//submodule`)."""
+        name = source.lower().split("//", 1)[0].removeprefix("registry.terraform.io/").removeprefix(
+            "registry.opentofu.org/")
+        return self._terraform_modules.get(name)
+
     def terraform_types(self) -> Iterable[str]:
         return (spec.pattern for spec in self._terraform)
 
@@ -373,6 +385,7 @@ class Registry:
             variable = prefix.upper().replace(".", "_")  # relaxed binding: SPRING_AI_MISTRALAI_API_KEY
             words.update(variable + suffix for suffix in ("_API_KEY", "_BASE_URL", "_ENDPOINT"))
         words.update('"' + spec.pattern.split("*")[0] for spec in self._terraform)  # `resource "aws_bedrock...`
+        words.update(self._terraform_module_names)
         words.update(self._dotnet_raw)
         words.update(self._manifest_words())
         return {w for w in words if len(w) >= 3}
