@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from cadre_hooks.scan import ScanContext
 
 
-# Usages that show what is installed, not what the code does: never a provider to declare on their own (CDR203),
-# though they keep a declared provider from being stale (CDR204).
-INVENTORY_KINDS = frozenset({"lockfile"})
-
-
 @dataclasses.dataclass
 class _Emit:
     """Builds findings of one scan (rule lookup, severity settings, language)."""
@@ -67,6 +62,8 @@ def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
     path = declaration_path(sc)
     emit = _Emit(sc, path)
     full = sc.root / path
+    inventory = usages
+    usages = [u for u in usages if u.kind != "lockfile"]  # a lock file alone asks for no declaration
     if not (full.exists() or full.is_symlink()):
         if usages:
             _missing(emit, spec, usages, full)
@@ -80,7 +77,7 @@ def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
     for item in declaration.problems:
         emit("CDR202", item.line, item.key, detail=document.describe(item, spec, sc.lang, declaration.lang))
     if declaration.providers is not None:
-        _compare(emit, spec, declaration, usages)
+        _compare(emit, spec, declaration, usages, {u.provider for u in inventory if u.provider})
     if declaration.models is not None:
         _compare_models(emit, spec, declaration, usages)
     if declaration.last_review is not None:
@@ -99,8 +96,9 @@ def read_text(full: Path, root: Path, max_size: int) -> tuple[str | None, tuple[
     try:
         data = transcode_bom(read_in_root(root, os.path.relpath(full, root), max_size))
     except Refused as refused:
-        reason = {OUTSIDE: "symbolic link pointing outside the repository",
-                  TOO_LARGE: f"more than max_file_size ({max_size}) bytes"}.get(refused.kind, refused.reason.split(";")[0])
+        reasons = {OUTSIDE: "symbolic link pointing outside the repository",
+                   TOO_LARGE: f"more than max_file_size ({max_size}) bytes"}
+        reason = reasons.get(refused.kind, refused.reason.split(";")[0])
         return None, ("unreadable", {"reason": reason})
     if b"\0" in data:
         return None, ("not_text", {})
@@ -131,7 +129,10 @@ def _missing(emit: _Emit, spec: Spec, usages: Sequence[Usage], full: Path) -> No
     emit("CDR201", 1, "missing", providers=", ".join(names), where=_where(spec, lang, usages), rename=rename)
 
 
-def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages: Sequence[Usage]) -> None:
+def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages: Sequence[Usage],
+             installed: set[str]) -> None:
+    """CDR203 for a provider used and not declared; CDR204 for one declared and found nowhere, not
+    even installed (`installed`: providers of every usage, lock files included)."""
     declared = {d.id: d for d in declaration.providers or ()}
     used: dict[str, list[Usage]] = {}
     for usage in usages:
@@ -140,15 +141,14 @@ def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages:
     registry = emit.sc.registry
     lang = emit.sc.lang
     for pid, places in sorted(used.items()):
-        places = [u for u in places if u.kind not in INVENTORY_KINDS]
-        if places and pid not in declared:
+        if pid not in declared:
             provider = registry.providers.get(pid)
             emit("CDR203", declaration.providers_line, f"undeclared:{pid}", provider=pid,
                  provider_name=provider.name if provider else pid, where=_where(spec, lang, places))
     if not emit.sc.selection.whole_repository:
         return  # part of the repository: a provider not seen here may be used elsewhere
     for pid, item in declared.items():
-        if pid in used:
+        if pid in used or pid in installed:
             continue
         detail = ""
         if pid not in registry.providers:

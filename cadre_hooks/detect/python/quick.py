@@ -16,6 +16,7 @@ _SETTINGS_MODULES = frozenset({"pydantic_settings", "pydantic", "pydantic.v1", "
 
 
 def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[str], bool]) -> bool:
+    imported: set[str] = set()  # names imported from modules that are neither AI nor HTTP
     for stmt in statements(tree):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -30,8 +31,17 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
                 return True
             if stmt.module in _SETTINGS_MODULES and any(a.name == "BaseSettings" for a in stmt.names):
                 return True  # settings fields may be named after a provider's variable
-    # No AI import: only a dynamic import, a hard-coded AI URL or a provider's variable can still make it AI.
+        if isinstance(stmt, ast.ImportFrom):
+            imported.update(a.asname or a.name for a in stmt.names)
+        elif isinstance(stmt, ast.Import):
+            imported.update(a.asname or a.name.split(".")[0] for a in stmt.names)
+    # No AI import: only a dynamic import, a hard-coded AI URL, a provider's variable or an operation on
+    # a client imported from another module (`from app.llm import client` then `client.chat.completions.create`).
+    words = registry.operation_words
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and imported:
+            if _operation_on_import(node.func, imported, words, registry):
+                return True
         if isinstance(node, ast.Name) and node.id == "__import__":
             return True
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -40,6 +50,22 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
             if registry.env_var(node.value) is not None:  # os.environ["MISTRAL_API_KEY"]
                 return True
     return False
+
+
+def _operation_on_import(func: ast.Attribute, imported: set[str], words: frozenset[str], registry: Registry) -> bool:
+    attrs: list[str] = []
+    current: ast.expr = func
+    while isinstance(current, ast.Attribute):
+        attrs.append(current.attr)
+        current = current.value
+    if isinstance(current, ast.Call):  # `get_client().chat.completions.create(...)`
+        current = current.func
+        while isinstance(current, ast.Attribute):
+            current = current.value
+    if not isinstance(current, ast.Name) or current.id not in imported or not words.intersection(attrs):
+        return False
+    attrs.reverse()
+    return any(registry.is_operation_path(".".join(attrs[i:])) for i in range(len(attrs)))
 
 
 def _ai(registry: Registry, qname: str) -> bool:
