@@ -174,6 +174,8 @@ def collect(lang: Language, data: bytes, tree: Tree) -> Facts:
             continue
         alias = captures.get("alias", [None])[0]
         value = facts.key_text(path) if path.type in lang.strings else qualified(text(path))
+        if captures.get("wildcard") or text(node).rstrip("; \n").endswith("*"):
+            value += ".*"  # `import a.b.*`: opens the package
         if value:
             facts.imports.append(Import(node, value, text(alias) if alias is not None else None))
     found = QueryCursor(_node_query(lang)).captures(root)
@@ -184,9 +186,9 @@ def collect(lang: Language, data: bytes, tree: Tree) -> Facts:
         _binding(facts, node)
     for node in found.get("pair", ()):
         spec = lang.pairs[node.type]
-        key, value = pick(node, spec["key"]), pick(node, spec["value"])
-        if key is not None and value is not None and key.id != value.id:
-            facts.pairs.append((facts.key_text(key), value, node))
+        key_node, value_node = pick(node, spec["key"]), pick(node, spec["value"])
+        if key_node is not None and value_node is not None and key_node.id != value_node.id:
+            facts.pairs.append((facts.key_text(key_node), value_node, node))
     for node in sorted(found.get("call", ()), key=lambda n: n.start_byte):
         call = _call(facts, node)
         if call is not None:
@@ -250,10 +252,10 @@ def _arguments(facts: Facts, node: Node) -> list[Arg]:
         pair = facts.lang.pairs.get(child.type)
         if wrapper is not None:
             value = pick(child, wrapper["value"])
-            name = pick(child, wrapper["name"]) if "name" in wrapper else None
+            label = pick(child, wrapper["name"]) if "name" in wrapper else None
             if value is None:
                 continue
-            args.append(Arg(facts.key_text(name) if name is not None and name.id != value.id else None, value))
+            args.append(Arg(facts.key_text(label) if label is not None and label.id != value.id else None, value))
         elif pair is not None:
             key, value = pick(child, pair["key"]), pick(child, pair["value"])
             if key is not None and value is not None and key.id != value.id:

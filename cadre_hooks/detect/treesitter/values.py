@@ -86,8 +86,8 @@ class Evaluator:
         if subscript is not None:
             obj, index = pick(node, subscript["object"]), pick(node, subscript["index"])
             if self.facts.dotted(obj) in self.lang.env_objects and index is not None:
-                name = self.evaluate(index, depth + 1)
-                return Unresolved(name if isinstance(name, str) else None)
+                variable = self.evaluate(index, depth + 1)
+                return Unresolved(variable if isinstance(variable, str) else None)
             return Unresolved()
         name = self.facts.dotted(node)
         if name is not None:
