@@ -270,7 +270,9 @@ def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> li
     own provider (the openai package used only to reach Mistral is not OpenAI)."""
     if not folder_scanned:
         return usages  # a manifest passed alone (pre-commit): its clients are not in view
-    direct = {u.provider for u in usages if u.kind not in ("dependency", "config")}
+    # Only a usage through the SDK itself keeps its dependency: a raw HTTP call or a hard-coded URL
+    # of the same provider (sdk None) does not need the package (PHP's Guzzle to api.openai.com).
+    direct = {u.provider for u in usages if u.kind not in ("dependency", "config") and u.sdk == u.provider}
     repointed = {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
     return [u for u in usages
             if not (u.kind == "dependency" and u.provider in repointed and u.provider not in direct)]

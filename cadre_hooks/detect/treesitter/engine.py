@@ -177,6 +177,8 @@ class Core:
                 found += [(a.value.start_byte, a.name, a.value) for a in call.args if a.name]
         found += [(node.start_byte, key, value) for key, value, node in self.facts.pairs if self.inside(node, span)]
         variables = {self.facts.dotted(a.value) for call in chain for a in call.args if a.name is None}
+        variables.add(self.facts.bound_to.get(outer.id))  # `config := DefaultConfig(k); config.BaseURL = u`
+        variables.discard(None)
         for name, value, node in self.facts.binding_sites:
             owner, _, field = name.rpartition(".")
             if self.inside(node, span) or (owner and owner in variables):

@@ -204,8 +204,8 @@ def _binding(facts: Facts, node: Node) -> None:
         return
     name_nodes = named(names) if names.type in facts.lang.wrappers and len(named(names)) > 1 else [names]
     value_nodes = named(values) if values.type in facts.lang.wrappers and len(named(values)) > 1 else [values]
-    if len(value_nodes) != len(name_nodes):
-        value_nodes = value_nodes[:1] if len(name_nodes) == 1 else []
+    if len(value_nodes) != len(name_nodes):  # `client, err := NewClient()`: the first name holds the value
+        name_nodes, value_nodes = name_nodes[:1], value_nodes[:1] if len(value_nodes) == 1 else []
     for name_node, value_node in zip(name_nodes, value_nodes):
         name = facts.dotted(name_node)
         value = facts.unwrap(value_node)
