@@ -82,6 +82,10 @@ class Registry:
         self._npm: dict[str, str] = {}
         self._go: dict[str, str] = {}
         self._maven: dict[str, str] = {}
+        self._nuget: dict[str, str] = {}
+        self._gem: dict[str, str] = {}
+        self._composer: dict[str, str] = {}
+        self._cargo: dict[str, str] = {}
         self._env: dict[str, str] = {}
         self._litellm: dict[str, str] = {}
         self._langchain_prefixes: dict[str, str] = {}
@@ -130,6 +134,14 @@ class Registry:
                 self._maven[pkg] = pid
             for section, key in SOURCE_SECTIONS.items():
                 self._add_source_section(section, data.get(section, {}), key, pid)
+            for pkg in data.get("nuget", {}).get("packages", ()):
+                self._nuget[pkg.lower()] = pid
+            for pkg in data.get("rubygems", {}).get("packages", ()):
+                self._gem[pkg] = pid
+            for pkg in data.get("composer", {}).get("packages", ()):
+                self._composer[pkg.lower()] = pid
+            for pkg in data.get("cargo", {}).get("packages", ()):
+                self._cargo[_norm_crate(pkg)] = pid
             ep = data.get("endpoints", {})
             for host in ep.get("hosts", ()):
                 if "*" in host or "{" in host:
@@ -254,6 +266,21 @@ class Registry:
     def maven(self, coordinate: str) -> str | None:
         return self._maven.get(coordinate)
 
+    def nuget(self, name: str) -> str | None:
+        """NuGet package ids are case-insensitive (`azure.ai.openai` is `Azure.AI.OpenAI`)."""
+        return self._nuget.get(name.lower())
+
+    def gem(self, name: str) -> str | None:
+        return self._gem.get(name)
+
+    def composer(self, name: str) -> str | None:
+        """Composer `vendor/package` names; Packagist compares them in lower case."""
+        return self._composer.get(name.lower())
+
+    def cargo(self, name: str) -> str | None:
+        """Crate names; crates.io treats `-` and `_` as the same character."""
+        return self._cargo.get(_norm_crate(name))
+
     def env_var(self, name: str) -> str | None:
         return self._env.get(name)
 
@@ -328,7 +355,18 @@ class Registry:
                 if "/" not in name:  # JVM, .NET, Ruby, PHP classes may be used without an import
                     parts = [p for p in name.split(".") if p not in _GENERIC_MEMBERS]
                     words.update(parts[-1:])
+        words.update(self._manifest_words())
         return {w for w in words if len(w) >= 3}
+
+    def _manifest_words(self) -> Iterable[str]:
+        """NuGet ids as written in the data (`Azure.AI.OpenAI`), gems, Composer names, crates."""
+        for data in self.raw_providers:
+            yield from data.get("nuget", {}).get("packages", ())
+        yield from self._gem
+        yield from self._composer
+        for crate in self._cargo:
+            yield crate
+            yield crate.replace("-", "_")
 
     def _pypi_raw_names(self) -> Iterable[str]:
         for name in self._pypi:
@@ -355,6 +393,10 @@ def qualified(name: str) -> str:
     """One spelling for qualified names of every language: `OpenAI::Client`, `OpenAI\\Client` and
     `OpenAI.Client` are all `OpenAI.Client`."""
     return name.replace("::", ".").replace("\\", ".").lstrip(".")
+
+
+def _norm_crate(name: str) -> str:
+    return name.replace("_", "-").lower()
 
 
 def _norm_pypi(name: str) -> str:
