@@ -306,7 +306,7 @@ class Core:
                 chain.append(inner)
                 node = self.facts.unwrap(inner.receiver)
             names += [c.name for c in reversed(chain)]
-            if client is None:
+            if client is None and not call.new:  # `llms.GenerateFromSinglePrompt(ctx, llm, prompt)`
                 client = next((c for a in call.args if (c := self.client_of(a.value)) is not None), None)
             if client is not None:
                 self.report_call(outer, chain, client, names)
