@@ -205,6 +205,22 @@ class Registry:
         """A client constructor (class, factory function or builder entry) of a source language."""
         return self._source_clients.get(section, {}).get(name)
 
+    def source_words(self, section: str) -> frozenset[str]:
+        """Words one of which a source file of that section's languages must hold to be worth
+        parsing: an SDK import's last element, a client's class name, an AI host, a provider's
+        variable (`OpenAI`, `openai-go`, `AzureOpenAIClient`, `api.mistral.ai`, `MISTRAL_API_KEY`)."""
+        words = {re.split(r"[./]", name)[-1] for name in self._source_imports.get(section, {})}
+        for name in self._source_clients.get(section, {}):
+            parts = [p for p in name.replace("/", ".").split(".") if p[:1].isupper() and p not in _GENERIC_MEMBERS]
+            words.update(parts[-1:])
+        words.update(self._hosts)
+        words.update(_fixed_suffix(pattern.pattern) for pattern, _ in self._host_patterns)
+        words.update(self._env)
+        return frozenset(w for w in words if len(w) >= 3)
+
+    def source_clients(self, section: str) -> frozenset[str]:
+        return frozenset(self._source_clients.get(section, {}))
+
     def source_endpoint_options(self, section: str) -> frozenset[str]:
         return frozenset(self._source_options.get(section, ()))
 
@@ -347,14 +363,14 @@ class Registry:
             words.add(host)
         for pattern, _ in self._host_patterns:
             words.add(_fixed_suffix(pattern.pattern))
-        words.update(p.split("/")[-1] for p in self._go)
+        words.update(self._go)  # the module path in full: a last element such as `api` is any word
         words.update(p.split(":")[-1] for p in self._maven)
         for section in SOURCE_SECTIONS:
             words.update(self._source_imports[section])  # the import line spells it in full
             for name in self._source_clients[section]:
                 if "/" not in name:  # JVM, .NET, Ruby, PHP classes may be used without an import
-                    parts = [p for p in name.split(".") if p not in _GENERIC_MEMBERS]
-                    words.update(parts[-1:])
+                    parts = [p for p in name.split(".") if p not in _GENERIC_MEMBERS and p[:1].isupper()]
+                    words.update(parts[-1:])  # the class: `OpenAiChatModel`, `OpenAI` of `OpenAI.configure`
         words.update(self._manifest_words())
         return {w for w in words if len(w) >= 3}
 

@@ -10,6 +10,7 @@ of its own provider. Nothing here knows a language: the front end and the data f
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,10 +19,10 @@ from typing import TYPE_CHECKING
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import parse_comment
 from cadre_hooks.detect.treesitter.facts import Call, Facts, Import, collect, parse, text
-from cadre_hooks.detect.treesitter.language import language_of, shared
+from cadre_hooks.detect.treesitter.language import Language, language_of, shared
 from cadre_hooks.detect.treesitter.values import Evaluator, Unresolved, Value
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice, Suppression
-from cadre_hooks.registry.index import ClientSpec
+from cadre_hooks.registry.index import ClientSpec, Registry
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -75,6 +76,8 @@ class Core:
         self.client_names: dict[str, Client] = {}
         self.spans: list[tuple[int, int]] = []  # byte ranges of constructions
         self.consumed: set[int] = set()  # string nodes already read as an endpoint
+        self.ai_strings: dict[int, tuple[Node, str]] = {}  # string node id → the AI URL it holds
+        self.url_pairs: list[tuple[Node, Node]] = []  # (value, pair) of `url:`/`base_uri` keys
         self.detections: list[Detection] = []
         self.models: list[ModelRef] = []
         self.evaluator = Evaluator(facts, self.qualify)
@@ -284,6 +287,8 @@ class Core:
         return None
 
     def find_calls(self) -> None:
+        if not self.client_names and not self.ai_strings:
+            return  # no client and no AI URL in the file: no call can send data to AI
         chained: set[int] = set()
         for call in self.facts.calls:
             receiver = self.facts.unwrap(call.receiver)
@@ -310,7 +315,7 @@ class Core:
                 client = next((c for a in call.args if (c := self.client_of(a.value)) is not None), None)
             if client is not None:
                 self.report_call(outer, chain, client, names)
-            else:
+            elif self.ai_strings:  # a raw HTTP call needs an AI URL written somewhere in the file
                 self.raw_http(call)
 
     def call_model(self, outer: Node, chain: list[Call]) -> str | None:
@@ -342,8 +347,9 @@ class Core:
             return
         candidates = [a.value for a in call.args if a.name is None][:2]
         candidates += [a.value for a in call.args if a.name in self.shared.url_keys]
-        span = [(a.value.start_byte, a.value.end_byte) for a in call.args]
-        candidates += [v for k, v, n in self.facts.pairs if k in self.shared.url_keys and self.inside(n, span)]
+        if self.url_pairs and call.args:
+            span = [(call.args[0].value.start_byte, call.args[-1].value.end_byte)]
+            candidates += [value for value, node in self.url_pairs if self.inside(node, span)]
         for node in candidates:
             value = self.evaluator.evaluate(node)
             if isinstance(value, str) and self.ctx.is_ai_url(value):
@@ -355,13 +361,21 @@ class Core:
                 self.spans.append((call.node.start_byte, call.node.end_byte))
                 return
 
-    def hard_coded(self) -> None:
+    def find_ai_strings(self) -> None:
+        """The strings of the file that hold an AI endpoint URL (most files have none: then no
+        raw HTTP call can reach AI, and that analysis is skipped)."""
         import_nodes = [(imp.node.start_byte, imp.node.end_byte) for imp in self.facts.imports]
         for node in self.facts.strings:
-            if node.id in self.consumed or self.inside(node, import_nodes):
-                continue
             value = self.evaluator.string(node)
-            if isinstance(value, str) and "." in value and self.ctx.is_ai_url(value):
+            if (isinstance(value, str) and "." in value and "://" in value and self.ctx.is_ai_url(value)
+                    and not self.inside(node, import_nodes)):
+                self.ai_strings[node.id] = (node, value)
+        if self.ai_strings:
+            self.url_pairs = [(value, node) for key, value, node in self.facts.pairs if key in self.shared.url_keys]
+
+    def hard_coded(self) -> None:
+        for node, value in self.ai_strings.values():
+            if node.id not in self.consumed:
                 self.detect(node, "endpoint", f"hard-coded endpoint {value}", endpoint=value, generic=True)
 
     def env_reads(self) -> None:
@@ -399,6 +413,7 @@ class Core:
 
     def run(self) -> tuple[list[Detection], list[ModelRef]]:
         self.bind_imports()
+        self.find_ai_strings()
         self.find_clients()
         self.derive_clients()
         self.find_calls()
@@ -408,15 +423,49 @@ class Core:
         return self.detections, self.models
 
 
+@functools.lru_cache(maxsize=16)
+def _words(registry: Registry, section: str) -> re.Pattern[bytes]:
+    words = sorted(registry.source_words(section), key=len, reverse=True)
+    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb"|cadre:)")
+
+
+def worth_parsing(lang: Language, data: bytes, ctx: DetectContext) -> bool:
+    """The prefilter lets a file through on any provider word of any language; this asks for a
+    word of this language's SDKs, an AI host or a provider's variable before paying for a parse."""
+    return _words(ctx.registry, lang.section).search(data) is not None or any(
+        h.encode() in data for h in ctx.extra_hosts)
+
+
+def relevant(facts: Facts, ctx: DetectContext) -> bool:
+    """Worth the full analysis: an SDK import, an AI URL or a provider's variable in a string, or a
+    client's class name outside comments. Most files a prefilter word lets through are none."""
+    lang, registry = facts.lang, ctx.registry
+    if any(registry.source_import(lang.section, imp.path) for imp in facts.imports):
+        return True
+    for node in facts.strings:
+        raw = text(node)
+        if ("://" in raw and any(ctx.is_ai_url(word.strip("\"'`")) for word in raw.split() if "://" in word)) \
+                or registry.env_var(raw.strip("\"'`@$")) is not None:
+            return True
+    return any(_class_of(name).encode() in facts.data for name in registry.source_clients(lang.section))
+
+
+def _class_of(name: str) -> str:
+    parts = [p for p in name.replace("/", ".").split(".") if p[:1].isupper()]
+    return parts[-1] if parts else name
+
+
 def scan_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     lang = language_of(path)
     if lang is None:
+        return FileScan(path)
+    if not worth_parsing(lang, data, ctx):
         return FileScan(path)
     try:
         tree = parse(lang, data)
     except ImportError as err:
         return FileScan(path, notices=(Notice(path, f"{lang.name} parser unavailable ({err}); not scanned"),))
-    facts = collect(lang, data, tree)
+    facts = collect(lang, data, tree, lambda f: relevant(f, ctx))
     detections, models = Core(path, facts, ctx).run()
     suppressions: list[Suppression] = []
     for node in facts.comments:

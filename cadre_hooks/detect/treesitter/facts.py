@@ -11,6 +11,7 @@ named child of type T), `^T` (the nearest enclosing node of type T), joined with
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +162,10 @@ def parse(lang: Language, data: bytes) -> Tree:
     return parser_for(lang.id).parse(data)
 
 
-def collect(lang: Language, data: bytes, tree: Tree) -> Facts:
+def collect(lang: Language, data: bytes, tree: Tree, relevant: Callable[[Facts], bool] | None = None) -> Facts:
+    """The intermediate form of a file. `relevant` is asked once imports, strings and comments
+    are known (all found by queries, in C): when it says no, the calls, bindings and pairs (the
+    costly part, decoded node by node) are left out."""
     from tree_sitter import QueryCursor
 
     facts = Facts(lang, data)
@@ -182,6 +186,8 @@ def collect(lang: Language, data: bytes, tree: Tree) -> Facts:
     facts.comments = list(found.get("comment", ()))
     facts.strings = list(found.get("string", ()))
     facts.subscripts = list(found.get("subscript", ()))
+    if relevant is not None and not relevant(facts):
+        return facts
     for node in found.get("binding", ()):
         _binding(facts, node)
     for node in found.get("pair", ()):
