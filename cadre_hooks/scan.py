@@ -16,18 +16,16 @@ from pathlib import Path
 
 from cadre_hooks import charter
 from cadre_hooks import findings as rules_engine
-from cadre_hooks import __version__
 from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_dependencies
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
-from cadre_hooks.registry import Registry, load_registry
-from cadre_hooks.registry.load import registry_stamp
+from cadre_hooks.registry import Registry
 from cadre_hooks.resolve import resolve
-from cadre_hooks.rules import Rule, catalogue
-from cadre_hooks.select import Selection, find_root, select
+from cadre_hooks.rules import Rule
+from cadre_hooks.select import Selection
 from cadre_hooks.transparency import check_ai_usage
 
 PARALLEL_THRESHOLD = 48
@@ -54,6 +52,10 @@ class ScanOptions:
     jobs: int = 0
     today: str | None = None
     use_cache: bool = True  # reuse what unchanged files gave last time (folder scans only)
+    # The configuration layers to apply instead of the project's own files and organisation policy
+    # (an estate audit decides them: the city's policy first, the repository's own settings filtered).
+    settings: tuple[Source, ...] | None = None
+    progress: bool = True  # the per-file counter on a terminal (off when an audit draws its own)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class ScanContext:
 
 def load_config(root: Path, options: ScanOptions, registry: Registry, rules: dict[str, Rule]) -> Config:
     sources = [Source("command line", options.cli)] if options.cli else []
+    if options.settings is not None:
+        return merge([*sources, *options.settings], set(registry.providers), set(rules))
     sources += project_sources(root, options.config_file)
     from cadre_hooks import orgpolicy
 
@@ -169,6 +173,11 @@ def _init_worker(state: dict[str, object]) -> None:
     _STATE.update(state)
 
 
+def clear_worker_state() -> None:
+    """Forget the in-process scan's state (the repository, its cache entries) once it is done."""
+    _STATE.clear()
+
+
 Outcome = tuple[FileScan | None, Entry | None]
 
 
@@ -210,27 +219,10 @@ def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: Scan
 
 # --- the whole scan ------------------------------------------------------------------------
 def run(options: ScanOptions) -> tuple[Report, ScanContext]:
-    registry = load_registry()
-    rules = catalogue(registry)
-    root, _ = find_root(options.targets, options.cwd)
-    config = load_config(root, options, registry, rules)
-    lang = language(config, options)
-    selection = select(options.targets, options.cwd, config.exclude)
-    ctx = DetectContext(registry, selection.root, frozenset(config.hosts))
-    prefilter = Prefilter.from_registry(registry, extra=[*config.hosts, *config.endpoints])
-    from cadre_hooks.progress import track
+    """One scan in a fresh `Scanner` (the registry itself is loaded once per process)."""
+    from cadre_hooks.scanner import Scanner
 
-    cache = None
-    if options.use_cache and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
-        from cadre_hooks.cache import ScanCache
-
-        salt = "|".join([__version__, registry_stamp(), repr(sorted(config.hosts.items())),
-                         repr(sorted(config.endpoints)), str(config.max_file_size)])
-        cache = ScanCache(selection.root, salt)
-    scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track,
-                         cache)
-    scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
-    return build_report(scans, scan_ctx), scan_ctx
+    return Scanner().scan(options)
 
 
 def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:

@@ -11,9 +11,10 @@ from cadre_hooks.detect.python.project import ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
 from cadre_hooks.detect.python.source import Source
 from cadre_hooks.detect.python.values import Value
+from cadre_hooks.memo import per_scan
 from cadre_hooks.model import FileScan, Notice
 
-_PROJECTS: dict[str, ProjectIndex] = {}
+_PROJECTS: dict[str, ProjectIndex] = per_scan({})
 
 
 def project_index(ctx: DetectContext) -> ProjectIndex:
