@@ -55,6 +55,10 @@ def _date(text: str | None, option: str) -> str | None:
 @command("audit", "audit many repositories under the organisation policy: inventory and AI bill of materials")(
     add_arguments)
 def audit(args: argparse.Namespace) -> int:
+    try:
+        import cyclonedx  # noqa: F401  (the AI-BOMs)
+    except ImportError:
+        raise UsageError('`cadre audit` needs the audit extra: pip install "cadre-hooks[audit]"') from None
     if args.sources[0] == "merge":
         return merge(args)
     from cadre_hooks.audit import inventory, runner
