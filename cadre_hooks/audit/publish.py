@@ -119,8 +119,26 @@ def charts(fig: Mapping[str, Any], text: Mapping[str, Any]) -> dict[str, str]:
     commitments = pygal.Bar(style=style(("#1f5fa8",)), y_labels=ticks, **common)
     commitments.x_labels = [str(c) for c in fig["commitments"]] or ["-"]
     commitments.add(text["findings_column"], list(fig["commitments"].values()) or [0])
-    return {name: chart.render(is_unicode=True) for name, chart in
+    return {name: _static(chart.render(is_unicode=True), name) for name, chart in
             (("jurisdictions", jurisdictions), ("transparency", transparency), ("commitments", commitments))}
+
+
+def _static(svg: str, name: str) -> str:
+    """The chart without pygal's inline configuration script (nothing runs in the report) and with a
+    stable id instead of a random one (the same inventory gives the same bytes)."""
+    import xml.etree.ElementTree as ET
+
+    ns = "http://www.w3.org/2000/svg"
+    ET.register_namespace("", ns)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    root = ET.fromstring(svg)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag == f"{{{ns}}}script":
+                parent.remove(child)
+    random_id = root.get("id", "")
+    text = ET.tostring(root, encoding="unicode")
+    return text.replace(random_id, f"chart-{name}-svg") if random_id else text
 
 
 def render(inventory: Mapping[str, Any], previous: Mapping[str, Any] | None, lang: str) -> tuple[str, str]:
