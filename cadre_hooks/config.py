@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cadre_hooks.errors import ConfigError as ConfigError  # re-exported: where it was first defined
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -22,10 +24,6 @@ else:  # pragma: no cover
 
 SEVERITIES = ("error", "warning", "off")
 LANGS = ("fr", "en")
-
-
-class ConfigError(Exception):
-    """A configuration problem the user must fix (exit status 2)."""
 
 
 def _str_list(value: Any) -> bool:
@@ -109,14 +107,25 @@ def _closest(key: str, known: Mapping[str, Any]) -> str | None:
     return matches[0] if matches else None
 
 
+MAX_CONFIG_BYTES = 4_000_000  # a settings file (pyproject.toml included); anything larger is not one
+
+
 def read_toml(path: Path) -> dict[str, Any]:
+    """A settings file as TOML: any file the user names (`--config /dev/zero` included) is read
+    guarded and capped, and anything wrong with it is a ConfigError (exit 2), never a crash."""
+    from cadre_hooks.safeio import Refused, read_capped
+
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        text = read_capped(path, MAX_CONFIG_BYTES, "settings file").decode("utf-8")
+        return tomllib.loads(text.removeprefix("\ufeff"))
+    except Refused as refused:
+        raise ConfigError(f"{path}: cannot read: {refused.reason}") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not valid UTF-8 (byte {err.start}); TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+    except (RecursionError, MemoryError):
+        raise ConfigError(f"{path}: not valid TOML: nested too deep") from None
 
 
 def project_sources(root: Path, explicit: Path | None = None) -> list[Source]:

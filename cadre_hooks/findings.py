@@ -119,6 +119,6 @@ def fingerprint(findings: Sequence[Finding]) -> list[Finding]:
         key = (finding.rule, finding.path, finding.provider or "", normalise(finding.evidence))
         index = seen[key]
         seen[key] += 1
-        digest = hashlib.sha256("\0".join((*key, str(index))).encode()).hexdigest()[:32]
+        digest = hashlib.sha256("\0".join((*key, str(index))).encode("utf-8", "surrogateescape")).hexdigest()[:32]
         out.append(_replace(finding, fingerprint=digest))
     return out

@@ -86,6 +86,7 @@ class Notice:
 
     path: str
     reason: str
+    kind: str = ""  # why it was skipped, for counts: "too-large", "not-regular", "outside"... (safeio)
 
 
 @dataclass(frozen=True, slots=True)

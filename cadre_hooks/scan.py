@@ -7,9 +7,7 @@ as a pre-commit call on a few files, stay in-process so they start instantly.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import os
-import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +18,12 @@ from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_depe
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.gitindex import IndexReader
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry
 from cadre_hooks.resolve import resolve
+from cadre_hooks.safeio import Refused, read_in_root, real_folder, transcode_bom
 from cadre_hooks.rules import Rule
 from cadre_hooks.select import Selection
 from cadre_hooks.transparency import check_ai_usage
@@ -52,6 +52,7 @@ class ScanOptions:
     jobs: int = 0
     today: str | None = None
     use_cache: bool = True  # reuse what unchanged files gave last time (folder scans only)
+    staged: bool = False  # read files from git's index, not the working tree (--staged)
     # The configuration layers to apply instead of the project's own files and organisation policy
     # (an estate audit decides them: the city's policy first, the repository's own settings filtered).
     settings: tuple[Source, ...] | None = None
@@ -127,30 +128,22 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
     detector = detector_for(rel)
     if detector is None:
         return None
-    full = os.path.join(root, rel)
+    index: IndexReader | None = _STATE.get("index")  # type: ignore[assignment]
     try:
-        st = os.lstat(full)
-        if stat.S_ISLNK(st.st_mode):
-            target = os.path.realpath(full, strict=True)
-            if os.path.commonpath([target, _STATE["real_root"]]) != _STATE["real_root"]:  # type: ignore[list-item]
-                return FileScan(rel, notices=(Notice(rel, "symlink pointing outside the repository; not followed"),))
-            st = os.stat(full)
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        if st.st_size > max_size:
-            return FileScan(rel, notices=(Notice(rel, f"file of {st.st_size} bytes exceeds max_file_size "
-                                                      f"({max_size}); not scanned"),))
-        with open(full, "rb") as fh:
-            data = fh.read()
-        if box is not None:
-            box.append(data)
-            if entry is not None and entry.digest == digest(data):
-                return entry.result  # same bytes as last time (a checkout rewrote the file)
-    except (RuntimeError, OSError) as err:
-        if isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP:
-            return FileScan(rel, notices=(Notice(rel, "symlink loop; not followed"),))
-        return FileScan(rel, notices=(Notice(rel, f"cannot read ({getattr(err, 'strerror', None) or err}); "
-                                                  "not scanned"),))
+        if index is not None:
+            staged = index.read(rel, max_size)
+            if staged is None:
+                return None  # not in the index: not part of the commit
+            data = staged
+        else:
+            data = read_in_root(root, rel, max_size, _STATE["real_root"])  # type: ignore[arg-type]
+    except Refused as refused:
+        return FileScan(rel, notices=(Notice(rel, refused.reason, refused.kind),))
+    if box is not None:
+        box.append(data)
+        if entry is not None and entry.digest == digest(data):
+            return entry.result  # same bytes as last time (a checkout rewrote the file)
+    data = transcode_bom(data)
     if b"\0" in data[:8192]:
         if rel.lower().endswith(BINARY_SUFFIXES):
             return None
@@ -183,12 +176,15 @@ Outcome = tuple[FileScan | None, Entry | None]
 
 def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
                  jobs: int, track: Callable[[Iterable[Outcome], int], Iterable[Outcome]] | None = None,
-                 cache: ScanCache | None = None) -> list[FileScan]:
-    """`track(results, total)` may wrap the results as they arrive (progress display)."""
+                 cache: ScanCache | None = None, index: IndexReader | None = None) -> list[FileScan]:
+    """`track(results, total)` may wrap the results as they arrive (progress display); `index`
+    reads the staged content instead of the working tree (in-process: one git reader)."""
     state = {"root": root, "root_str": str(root), "real_root": os.path.realpath(root), "ctx": ctx,
-             "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None}
+             "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None,
+             "index": index}
     candidates = [f for f in files if detector_for(f) is not None]
-    workers = jobs or (os.cpu_count() or 1)
+    real_folder.cache_clear()
+    workers = 1 if index is not None else jobs or (os.cpu_count() or 1)
     if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
         _init_worker(state)
         results: Iterable[Outcome] = map(_scan_file, candidates)
@@ -262,7 +258,9 @@ def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> li
     own provider (the openai package used only to reach Mistral is not OpenAI)."""
     if not folder_scanned:
         return usages  # a manifest passed alone (pre-commit): its clients are not in view
-    direct = {u.provider for u in usages if u.kind not in ("dependency", "config")}
+    # Only the SDK reaching its own provider keeps its dependency: a raw HTTP call or a hard-coded
+    # endpoint to that provider (sdk None) does not use the package.
+    direct = {u.provider for u in usages if u.kind not in ("dependency", "config") and u.sdk == u.provider}
     repointed = {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
     return [u for u in usages
             if not (u.kind == "dependency" and u.provider in repointed and u.provider not in direct)]

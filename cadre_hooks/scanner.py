@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import platform
 from pathlib import Path
@@ -56,14 +57,19 @@ class Scanner:
         from cadre_hooks.progress import track
 
         cache = None
-        if options.use_cache and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
+        index = None
+        if options.staged and selection.git:
+            from cadre_hooks.gitindex import IndexReader
+
+            index = IndexReader(selection.root)
+        if options.use_cache and index is None and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
             from cadre_hooks.cache import ScanCache
 
-            salt = "|".join([__version__, registry_stamp(), repr(sorted(config.hosts.items())),
+            salt = "|".join([repr(sorted(config.hosts.items())),  # version, registry, Python: in cache_key
                              repr(sorted(config.endpoints)), str(config.max_file_size)])
             cache = ScanCache(selection.root, salt)
         scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs,
-                             track if options.progress else None, cache)
+                             track if options.progress else None, cache, index)
         scan_ctx = ScanContext(selection.root, config, self.registry, self.rules, lang, selection, options)
         report = build_report(scans, scan_ctx)
         import dataclasses
@@ -90,13 +96,15 @@ def registry_hash(root: Path | None = None) -> str:
     """
     base = root or rules_dir()
     stamp = registry_stamp(base)
-    remembered = cache_dir() / f"registry-{stamp}.sha256"
+    remembered = cache_dir() / f"registry-{stamp}.sha256.json"
+    from cadre_hooks.safeio import Refused, read_capped
+
     try:
-        text = remembered.read_text(encoding="ascii").strip()
-        if len(text) == 64:
+        text = json.loads(read_capped(remembered, 256, "cache file").decode("ascii")).get("sha256")
+        if isinstance(text, str) and len(text) == 64 and all(c in "0123456789abcdef" for c in text):
             return text
-    except (OSError, UnicodeDecodeError):
-        pass
+    except (Refused, ValueError, AttributeError):
+        pass  # missing, or not what cadre wrote: computed again
     digest = hashlib.sha256()
     for path in sorted(p for p in base.rglob("*.toml") if p.is_file()):
         digest.update(path.relative_to(base).as_posix().encode() + b"\0")
@@ -105,7 +113,7 @@ def registry_hash(root: Path | None = None) -> str:
     try:
         remembered.parent.mkdir(parents=True, exist_ok=True)
         tmp = remembered.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text + "\n", encoding="ascii")
+        tmp.write_text(json.dumps({"sha256": text}) + "\n", encoding="ascii")
         os.replace(tmp, remembered)
     except OSError:
         pass

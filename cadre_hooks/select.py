@@ -141,6 +141,18 @@ def find_root(targets: Sequence[str], cwd: Path) -> tuple[Path, bool]:
     return (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path(os.path.abspath(cwd))), False
 
 
+def _own_cache_prefix(root: Path) -> str | None:
+    """`folder/` when cadre's cache directory (CADRE_CACHE_DIR) lies inside the repository: its files
+    hold every provider's hosts and must never be scanned as the repository's own."""
+    from cadre_hooks.registry.load import cache_dir
+
+    try:
+        rel = Path(os.path.abspath(cache_dir())).relative_to(root).as_posix()
+    except ValueError:
+        return None
+    return None if rel == "." else rel + "/"
+
+
 def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = ()) -> Selection:
     """Resolve command-line targets (default: the current directory) into repository-relative files."""
     paths = _absolute(targets, cwd)
@@ -168,5 +180,6 @@ def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = ()) -> Se
             files.append(rel)
         else:
             notices.append(Notice(rel or str(path), "no such file; not scanned"))
-    kept = sorted({f for f in files if not excluder.excluded(f)})
+    own = _own_cache_prefix(root)
+    kept = sorted({f for f in files if not excluder.excluded(f) and not (own and f.startswith(own))})
     return Selection(root, tuple(kept), tuple(notices), top is not None, whole, any(p.is_dir() for p in paths))

@@ -117,10 +117,13 @@ def ai_usage_status(report: Report, ctx: Any) -> dict[str, Any]:
             from cadre_hooks.transparency import document
             from cadre_hooks.transparency.spec import load_spec
 
-            declaration = document.read(full.read_text(encoding="utf-8"), load_spec(), dt.date.today())
+            from cadre_hooks.safeio import Refused, read_capped
+
+            text = read_capped(full, ctx.config.max_file_size, "AI_USAGE.md").decode("utf-8")
+            declaration = document.read(text, load_spec(), dt.date.today())
             if declaration.last_review is not None:
                 last_review = declaration.last_review[0].isoformat()
-        except (OSError, UnicodeDecodeError, ValueError):
+        except (Refused, UnicodeDecodeError, ValueError):
             pass
     if "CDR201" in rules:
         status = "missing"
@@ -195,8 +198,18 @@ def write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
+MAX_JSON = 1 << 30  # an inventory of thousands of repositories stays far below
+
+
 def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """An inventory or record file; ValueError when it is not a readable regular file holding JSON."""
+    from cadre_hooks.safeio import Refused, read_capped
+
+    try:
+        data = read_capped(path, MAX_JSON, "inventory")
+    except Refused as err:
+        raise ValueError(str(err)) from None
+    return json.loads(data.decode("utf-8"))
 
 
 def records_in(folder: Path) -> dict[str, dict[str, Any]]:

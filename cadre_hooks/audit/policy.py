@@ -56,10 +56,12 @@ def load_policy(spec: str | None, sha256: str | None) -> Policy:
                               "policy is never applied unseen")
         data = orgpolicy.load(spec, sha256.lower())
     else:
+        from cadre_hooks.safeio import Refused, read_capped
+
         try:
-            data = Path(spec).read_bytes()
-        except OSError as err:
-            raise ConfigError(f"--policy {spec}: cannot read: {err.strerror or err}") from None
+            data = read_capped(Path(spec), orgpolicy.MAX_BYTES, "policy")
+        except Refused as err:
+            raise ConfigError(f"--policy {spec}: {err}") from None
     actual = hashlib.sha256(data).hexdigest()
     if sha256 is not None and actual != sha256.lower():
         raise ConfigError(f"--policy {spec}: its sha256 is {actual}, not {sha256}")

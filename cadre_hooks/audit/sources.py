@@ -17,6 +17,7 @@ from pathlib import Path
 
 _URL = re.compile(r"^(?:https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:")
 MAX_LIST_DEPTH = 4
+MAX_LIST_BYTES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,11 @@ def expand(specs: Sequence[str], cwd: Path, forge: ForgeOptions) -> tuple[list[T
             if depth >= MAX_LIST_DEPTH:
                 errors.append(SourceError(spec, "lists of sources nested too deep"))
                 return
+            from cadre_hooks.safeio import Refused, read_capped
+
             try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError) as err:
+                lines = read_capped(path, MAX_LIST_BYTES, "list of sources").decode("utf-8").splitlines()
+            except (Refused, UnicodeDecodeError) as err:
                 errors.append(SourceError(spec, f"cannot read the list of sources: {_why(err)}"))
                 return
             for line in lines:

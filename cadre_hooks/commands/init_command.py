@@ -7,7 +7,8 @@ import argparse
 import os
 from pathlib import Path
 
-from cadre_hooks.cli import EXIT_CLEAN, UsageError, add_common, command
+from cadre_hooks.cli import add_common, command
+from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.scan import ScanOptions, run
 
 
@@ -43,7 +44,10 @@ def init(args: argparse.Namespace) -> int:
         partial.write_text(text, encoding="utf-8")
         os.replace(partial, target)
     except OSError as err:
-        partial.unlink(missing_ok=True)
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only folder: nothing was written, nothing to remove
         raise UsageError(f"cannot write {rel}: {err.strerror or err}") from None
     print(template.summary(rel, report.usages, ctx.lang))
     return EXIT_CLEAN

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(path: Path) -> Any:
+    from cadre_hooks.audit.inventory import read_json
     from cadre_hooks.audit.publish import InventoryError, check
 
     try:
-        return check(json.loads(path.read_text(encoding="utf-8")), str(path))
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
-    except ValueError as err:
-        raise UsageError(f"{path}: not JSON ({err})") from None
+        return check(read_json(path), str(path))
+    except ValueError as err:  # unreadable, not UTF-8, not JSON
+        raise UsageError(f"cannot read {path} as an inventory: {err}") from None
     except InventoryError as err:
         raise UsageError(str(err)) from None
 

@@ -54,6 +54,23 @@ _BY_NAME: dict[str, Detector] = {
     "pom.xml": _lazy("cadre_hooks.detect.maven", "scan_pom"),
     ".envrc": _lazy("cadre_hooks.detect.config.envfile", "scan_env"),
 }
+# Manifests of the other languages of an estate: .NET, Ruby, PHP, Rust, Gradle (by name, then suffix).
+_NUGET = _lazy("cadre_hooks.detect.nuget", "scan_nuget")
+_GEMS = _lazy("cadre_hooks.detect.gemfile", "scan_gemfile")
+_BY_NAME.update({
+    "packages.config": _NUGET, "directory.packages.props": _NUGET, "directory.build.props": _NUGET,
+    "gemfile": _GEMS, "gems.rb": _GEMS,
+    "composer.json": _lazy("cadre_hooks.detect.composer", "scan_composer_json"),
+    "cargo.toml": _lazy("cadre_hooks.detect.cargo", "scan_cargo_toml"),
+})
+_MANIFEST_SUFFIXES: tuple[tuple[tuple[str, ...], Detector], ...] = (
+    ((".gradle", ".gradle.kts"), _lazy("cadre_hooks.detect.gradle", "scan_gradle")),
+    ((".versions.toml",), _lazy("cadre_hooks.detect.gradle_catalog", "scan_version_catalog")),
+    ((".csproj", ".fsproj", ".vbproj"), _NUGET),
+    ((".gemspec",), _GEMS),
+)
+# Source files of languages without a detector: only their hard-coded AI endpoints (rules/plain_sources.toml).
+_PLAIN_SOURCE = _lazy("cadre_hooks.detect.plain_source", "scan_plain_source")
 _CONDA_DETECTOR = _lazy("cadre_hooks.detect.conda", "scan_environment_yml")
 _JAVASCRIPT = _lazy("cadre_hooks.detect.javascript", "scan_javascript")
 _ENV = _BY_NAME[".envrc"]
@@ -82,6 +99,9 @@ def detector_by_name(path: str) -> Detector | None:
     found = _BY_NAME.get(lower)
     if found is not None:
         return found
+    for suffixes, manifest in _MANIFEST_SUFFIXES:
+        if lower.endswith(suffixes):
+            return manifest
     if lower.endswith(JS_SUFFIXES):
         return _JAVASCRIPT
     if lower in LOCK_FILES or lower.endswith(".lock") or lower in OWN_CONFIG:
@@ -100,4 +120,11 @@ def detector_by_name(path: str) -> Detector | None:
         return _JSON
     if lower.endswith((".ini", ".cfg", ".conf", ".cnf")):
         return _INI
-    return None
+    return _plain_source(lower)
+
+
+def _plain_source(lower: str) -> Detector | None:
+    """The last resort: a source file of a language no other detector reads."""
+    from cadre_hooks.detect.plain_source import suffixes
+
+    return _PLAIN_SOURCE if lower.endswith(suffixes()) else None

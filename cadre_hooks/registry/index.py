@@ -78,6 +78,10 @@ class Registry:
         self._npm: dict[str, str] = {}
         self._go: dict[str, str] = {}
         self._maven: dict[str, str] = {}
+        self._nuget: dict[str, str] = {}
+        self._gem: dict[str, str] = {}
+        self._composer: dict[str, str] = {}
+        self._cargo: dict[str, str] = {}
         self._env: dict[str, str] = {}
         self._litellm: dict[str, str] = {}
         self._langchain_prefixes: dict[str, str] = {}
@@ -120,6 +124,14 @@ class Registry:
                 self._go[mod] = pid
             for pkg in data.get("maven", {}).get("packages", ()):
                 self._maven[pkg] = pid
+            for pkg in data.get("nuget", {}).get("packages", ()):
+                self._nuget[pkg.lower()] = pid
+            for pkg in data.get("rubygems", {}).get("packages", ()):
+                self._gem[pkg] = pid
+            for pkg in data.get("composer", {}).get("packages", ()):
+                self._composer[pkg.lower()] = pid
+            for pkg in data.get("cargo", {}).get("packages", ()):
+                self._cargo[_norm_crate(pkg)] = pid
             ep = data.get("endpoints", {})
             for host in ep.get("hosts", ()):
                 if "*" in host or "{" in host:
@@ -208,6 +220,21 @@ class Registry:
     def maven(self, coordinate: str) -> str | None:
         return self._maven.get(coordinate)
 
+    def nuget(self, name: str) -> str | None:
+        """NuGet package ids are case-insensitive (`azure.ai.openai` is `Azure.AI.OpenAI`)."""
+        return self._nuget.get(name.lower())
+
+    def gem(self, name: str) -> str | None:
+        return self._gem.get(name)
+
+    def composer(self, name: str) -> str | None:
+        """Composer `vendor/package` names; Packagist compares them in lower case."""
+        return self._composer.get(name.lower())
+
+    def cargo(self, name: str) -> str | None:
+        """Crate names; crates.io treats `-` and `_` as the same character."""
+        return self._cargo.get(_norm_crate(name))
+
     def env_var(self, name: str) -> str | None:
         return self._env.get(name)
 
@@ -276,7 +303,18 @@ class Registry:
             words.add(_fixed_suffix(pattern.pattern))
         words.update(p.split("/")[-1] for p in self._go)
         words.update(p.split(":")[-1] for p in self._maven)
+        words.update(self._manifest_words())
         return {w for w in words if len(w) >= 3}
+
+    def _manifest_words(self) -> Iterable[str]:
+        """NuGet ids as written in the data (`Azure.AI.OpenAI`), gems, Composer names, crates."""
+        for data in self.raw_providers:
+            yield from data.get("nuget", {}).get("packages", ())
+        yield from self._gem
+        yield from self._composer
+        for crate in self._cargo:
+            yield crate
+            yield crate.replace("-", "_")
 
     def _pypi_raw_names(self) -> Iterable[str]:
         for name in self._pypi:
@@ -296,6 +334,10 @@ def _fixed_suffix(regex: str) -> str:
     tail = regex.removesuffix(r"\Z")
     cut = max(tail.rfind(")"), tail.rfind("]"), tail.rfind("+"), tail.rfind("*"))
     return tail[cut + 1 :].replace("\\", "").lstrip(".")
+
+
+def _norm_crate(name: str) -> str:
+    return name.replace("_", "-").lower()
 
 
 def _norm_pypi(name: str) -> str:

@@ -86,19 +86,14 @@ def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
 
 def read_text(full: Path, root: Path, max_size: int) -> tuple[str | None, tuple[str, dict[str, str]] | None]:
     """The file's text, or the reason it cannot be read (never an exception)."""
+    from cadre_hooks.safeio import OUTSIDE, TOO_LARGE, Refused, read_in_root, transcode_bom
+
     try:
-        real = full.resolve(strict=True)
-        real.relative_to(root.resolve())
-        if not real.is_file():
-            return None, ("unreadable", {"reason": "not a regular file"})
-        size = real.stat().st_size
-        if size > max_size:
-            return None, ("unreadable", {"reason": f"{size} bytes, more than max_file_size ({max_size})"})
-        data = real.read_bytes()
-    except ValueError:
-        return None, ("unreadable", {"reason": "symbolic link pointing outside the repository"})
-    except (OSError, RuntimeError) as err:
-        return None, ("unreadable", {"reason": getattr(err, "strerror", None) or str(err)})
+        data = transcode_bom(read_in_root(root, os.path.relpath(full, root), max_size))
+    except Refused as refused:
+        reason = {OUTSIDE: "symbolic link pointing outside the repository",
+                  TOO_LARGE: f"more than max_file_size ({max_size}) bytes"}.get(refused.kind, refused.reason.split(";")[0])
+        return None, ("unreadable", {"reason": reason})
     if b"\0" in data:
         return None, ("not_text", {})
     try:
