@@ -57,6 +57,11 @@ def audit(target: Target, settings: AuditSettings, scanner: Scanner,
 
 def _audit(target: Target, settings: AuditSettings, scanner: Scanner,
            previous: Mapping[str, Any] | None) -> dict[str, Any]:
+    if previous is not None and settings.at is None and target.remote:
+        # Unchanged since the last run? One `git ls-remote`, no fetch, no checkout.
+        tip = gitrepo.remote_head(target, settings.cache_root)
+        if tip is not None and _still_valid(previous, tip, False, settings):
+            return {**previous, "resumed": True}
     folder, rev = gitrepo.open_target(target, settings.cache_root)
     if not folder.is_dir():
         raise gitrepo.GitError(f"no such folder: {folder}")

@@ -53,6 +53,29 @@ def open_target(target: Target, cache_root: Path) -> tuple[Path, Revision | None
     return clone, Revision(repo, ref, branch)
 
 
+def remote_head(target: Target, cache_root: Path) -> str | None:
+    """The commit at the tip of the remote's default branch, asked with one `git ls-remote` through
+    the cached clone (no fetch): what `--resume` compares with the last record. None when unknown."""
+    import git
+
+    clone = cache_root / target.key
+    if not target.remote or not (clone / ".git").exists():
+        return None
+    try:
+        repo = git.Repo(clone)
+        if target.default_branch:
+            out = str(repo.git.ls_remote("origin", f"refs/heads/{target.default_branch}"))
+        else:
+            out = str(repo.git.ls_remote("--symref", "origin", "HEAD"))
+    except (git.GitError, OSError, ValueError):
+        return None
+    for line in out.splitlines():
+        sha, _, name = line.partition("\t")
+        if not sha.startswith("ref:") and len(sha) == 40:
+            return sha
+    return None
+
+
 def _local_revision(repo: Any) -> Revision:
     import git
 
