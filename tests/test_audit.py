@@ -193,6 +193,7 @@ def test_at_audits_the_last_commit_before_the_date_without_touching_the_clone(
         repos = inventory(tmp_path / "out")["repositories"]
         assert {r["date"] for r in repos} == {"2024-06-01T10:00:00Z"}
         assert all([p["id"] for p in r["providers"]] == ["openai"] for r in repos)
+        assert all(r["ai_usage"]["status"] == "missing" for r in repos)
         assert repo.head.commit.hexsha == head and repo.active_branch.name == "main"
         assert (Path(repo.working_tree_dir) / "scratch.txt").read_text() == "uncommitted\n"
         assert len(repo.git.worktree("list").splitlines()) == 1
@@ -352,3 +353,10 @@ def test_forge_errors_are_recorded_not_fatal(cadre: Any, estate: dict[str, Any],
     assert "HTTP 404" in errors["github:nobody"]
     assert "another host" in errors["github:away"]
     assert by_name(inventory(tmp_path / "out"))["gamma"]["status"] == "audited"
+
+
+def test_at_reads_the_declaration_of_that_commit(cadre: Any, estate: dict[str, Any], tmp_path: Path) -> None:
+    result = audit(cadre, estate, tmp_path / "out", str(estate["root"] / "gamma"), "--at", "2025-01-01")
+    assert result.status == 0, result.err
+    gamma = by_name(inventory(tmp_path / "out"))["gamma"]
+    assert gamma["ai_usage"]["status"] == "complete" and gamma["ai_usage"]["last_review"] == "2026-10-01"

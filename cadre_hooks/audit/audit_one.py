@@ -80,16 +80,17 @@ def _audit(target: Target, settings: AuditSettings, scanner: Scanner,
             gitrepo.checkout(rev.repo, commit)
     try:
         report, ctx, repo_settings = _scan(tree, settings, scanner, use_cache=not temporary)
+        history = None
+        if settings.since and rev is not None and commit is not None:
+            history = first_appearances(rev, commit, settings, scanner, report)
+        # While the tree is still there: the record reads AI_USAGE.md's review date.
+        return inventory.record(target, report, ctx, stamp(settings), head=head,
+                                date=gitrepo.commit_date(commit) if commit is not None else None,
+                                branch=rev.branch if rev is not None else None, dirty=dirty,
+                                repo_settings=repo_settings, first_seen=history)
     finally:
         if temporary:
             shutil.rmtree(tree, ignore_errors=True)
-    history = None
-    if settings.since and rev is not None and commit is not None:
-        history = first_appearances(rev, commit, settings, scanner, report)
-    return inventory.record(target, report, ctx, stamp(settings), head=head,
-                            date=gitrepo.commit_date(commit) if commit is not None else None,
-                            branch=rev.branch if rev is not None else None, dirty=dirty,
-                            repo_settings=repo_settings, first_seen=history)
 
 
 def _still_valid(previous: Mapping[str, Any], head: str | None, dirty: bool, settings: AuditSettings) -> bool:
