@@ -55,13 +55,35 @@ def audit(target: Target, settings: AuditSettings, scanner: Scanner,
     return record
 
 
+def unchanged(target: Target, settings: AuditSettings, previous: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The previous record when the repository is still at the same commit, audited with the same
+    cadre, rule data, policy and dates (--resume); None when it must be audited again. Cheap: one
+    `git ls-remote` for a URL (no fetch, no checkout), a look at HEAD for a local clone."""
+    if settings.at is not None and target.remote:
+        return None  # the commit before a date needs the fetched history
+    try:
+        if target.remote:
+            tip = gitrepo.remote_head(target, settings.cache_root)
+            dirty = False
+        else:
+            folder, rev = gitrepo.open_target(target, settings.cache_root)
+            if rev is None:
+                return None
+            tip = gitrepo.commit_at(rev, settings.at).hexsha
+            dirty = settings.at is None and gitrepo.is_dirty(rev.repo)
+    except gitrepo.GitError:
+        return None
+    if tip is not None and _still_valid(previous, tip, dirty, settings):
+        return {**previous, "resumed": True}
+    return None
+
+
 def _audit(target: Target, settings: AuditSettings, scanner: Scanner,
            previous: Mapping[str, Any] | None) -> dict[str, Any]:
-    if previous is not None and settings.at is None and target.remote:
-        # Unchanged since the last run? One `git ls-remote`, no fetch, no checkout.
-        tip = gitrepo.remote_head(target, settings.cache_root)
-        if tip is not None and _still_valid(previous, tip, False, settings):
-            return {**previous, "resumed": True}
+    if previous is not None and target.remote and settings.at is None:
+        kept = unchanged(target, settings, previous)
+        if kept is not None:
+            return kept
     folder, rev = gitrepo.open_target(target, settings.cache_root)
     if not folder.is_dir():
         raise gitrepo.GitError(f"no such folder: {folder}")

@@ -94,12 +94,17 @@ def audit(args: argparse.Namespace) -> int:
                                  previous=previous, progress=line)
     finally:
         line.close()
+        try:
+            (out / ".work").rmdir()  # the workers' results, all read back
+        except OSError:
+            pass
     for record in outcome.records:
-        inventory.write_json(out / "repos" / f"{record['key']}.json", record)
+        if not record.get("resumed"):
+            inventory.write_json(out / "repos" / f"{record['key']}.json", record)
     header = inventory.header(policy.origin, policy.sha256, at, since)
     header["shard"] = args.shard
     data = inventory.assemble(outcome.records, source_errors, header)
-    write_outputs(out, data)
+    write_outputs(out, data, keep={r["key"] for r in outcome.records if r.get("resumed")})
     failed = [r for r in outcome.records if r["status"] != "audited"]
     for record in failed:
         print(f"cadre: {record['name']}: {record['error']}", file=sys.stderr)
@@ -116,8 +121,9 @@ def audit(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def write_outputs(out: Path, data: dict[str, Any]) -> None:
-    """inventory.json, one AI-BOM per audited repository and one for the estate."""
+def write_outputs(out: Path, data: dict[str, Any], keep: set[str] | frozenset[str] = frozenset()) -> None:
+    """inventory.json, one AI-BOM per audited repository and one for the estate; the BOMs of the
+    repositories in `keep` (unchanged since the last run) are left as they are when present."""
     from cadre_hooks.audit import bom, inventory
 
     inventory.write_json(out / "inventory.json", data)
@@ -128,7 +134,8 @@ def write_outputs(out: Path, data: dict[str, Any]) -> None:
         if repo["status"] == "audited":
             name = f"{repo['key']}.cdx.json"
             wanted.add(name)
-            (folder / name).write_text(bom.repository_bom(repo, data), encoding="utf-8")
+            if repo["key"] not in keep or not (folder / name).is_file():
+                (folder / name).write_text(bom.repository_bom(repo, data), encoding="utf-8")
     for stale in folder.glob("*.cdx.json"):
         if stale.name not in wanted:
             stale.unlink()
