@@ -360,3 +360,13 @@ def test_at_reads_the_declaration_of_that_commit(cadre: Any, estate: dict[str, A
     assert result.status == 0, result.err
     gamma = by_name(inventory(tmp_path / "out"))["gamma"]
     assert gamma["ai_usage"]["status"] == "complete" and gamma["ai_usage"]["last_review"] == "2026-10-01"
+
+
+def test_a_wrong_policy_stops_the_audit_before_any_clone(cadre: Any, estate: dict[str, Any], tmp_path: Path) -> None:
+    for text in ('aprove = ["mistral"]\n', 'deny = ["not-a-provider"]\n', "deny = [\n"):
+        policy = tmp_path / "policy.toml"
+        policy.write_text(text)
+        result = audit(cadre, estate, tmp_path / "out", estate["urls"]["alpha"], "--policy", str(policy))
+        assert result.status == 2, (text, result.err)
+        assert f"organisation policy {policy}" in result.err
+        assert not (tmp_path / "out").exists()  # stopped before any repository

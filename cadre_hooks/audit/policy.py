@@ -66,7 +66,20 @@ def load_policy(spec: str | None, sha256: str | None) -> Policy:
     if sha256 is not None and actual != sha256.lower():
         raise ConfigError(f"--policy {spec}: its sha256 is {actual}, not {sha256}")
     origin = f"organisation policy {spec}"
-    return Policy(orgpolicy.parse(data, origin), origin, actual)
+    values = orgpolicy.parse(data, origin)
+    _validate(Source(origin, values))
+    return Policy(values, origin, actual)
+
+
+def _validate(source: Source) -> None:
+    """A misspelt key or an unknown provider in the policy is the audit's own error (exit 2), found
+    before any repository is cloned, not once per repository."""
+    from cadre_hooks.config import merge
+    from cadre_hooks.registry import load_registry
+    from cadre_hooks.rules import catalogue
+
+    registry = load_registry()
+    merge([source], set(registry.providers), set(catalogue(registry)))
 
 
 @dataclass
