@@ -370,3 +370,29 @@ def test_a_wrong_policy_stops_the_audit_before_any_clone(cadre: Any, estate: dic
         assert result.status == 2, (text, result.err)
         assert f"organisation policy {policy}" in result.err
         assert not (tmp_path / "out").exists()  # stopped before any repository
+
+
+def test_progress_line_only_for_a_person_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from cadre_hooks.audit.runner import ProgressLine
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    monkeypatch.setenv("TERM", "xterm")
+    line = ProgressLine()
+    line(3, 50)
+    line.close()
+    assert "audited 3/50 repositories" in screen.getvalue()
+    for var in ("CI", "PRE_COMMIT"):
+        monkeypatch.setenv(var, "true")
+        screen.truncate(0)
+        quiet = ProgressLine()
+        quiet(3, 50)
+        quiet.close()
+        assert screen.getvalue().strip("\x00") == ""
+        monkeypatch.delenv(var)

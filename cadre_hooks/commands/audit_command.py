@@ -124,9 +124,22 @@ def audit(args: argparse.Namespace) -> int:
 def write_outputs(out: Path, data: dict[str, Any], keep: set[str] | frozenset[str] = frozenset()) -> None:
     """inventory.json, one AI-BOM per audited repository and one for the estate; the BOMs of the
     repositories in `keep` (unchanged since the last run) are left as they are when present."""
-    from cadre_hooks.audit import bom, inventory
+    import json
 
-    inventory.write_json(out / "inventory.json", data)
+    from cadre_hooks.audit import inventory
+
+    target = out / "inventory.json"
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    expected = {f"{r['key']}.cdx.json" for r in data["repositories"] if r["status"] == "audited"}
+    try:
+        if target.read_text(encoding="utf-8") == text and (out / "estate.cdx.json").is_file() and \
+                {p.name for p in (out / "bom").glob("*.cdx.json")} == expected:
+            return  # nothing changed since the last run (--resume): every output is already there
+    except (OSError, UnicodeDecodeError):
+        pass
+    from cadre_hooks.audit import bom
+
+    inventory.write_json(target, data)
     folder = out / "bom"
     folder.mkdir(parents=True, exist_ok=True)
     wanted = set()
