@@ -51,7 +51,7 @@ class Scanner:
         root, _ = find_root(options.targets, options.cwd)
         config = load_config(root, options, self.registry, self.rules)
         lang = language(config, options)
-        selection = select(options.targets, options.cwd, config.exclude)
+        selection = select(options.targets, options.cwd, config.exclude, config.submodules)
         ctx = DetectContext(self.registry, selection.root, frozenset(config.hosts))
         prefilter = Prefilter.from_registry(self.registry, extra=[*config.hosts, *config.endpoints])
         from cadre_hooks.progress import track

@@ -150,7 +150,7 @@ def test_resume_skips_unchanged_and_redoes_changed(cadre: Any, estate: dict[str,
     policy.write_text('deny = ["mistral"]\n')
     fourth = audit(cadre, estate, out, str(root), str(estate["root"] / "gamma"), "--resume", "--policy", str(policy))
     assert "(0 unchanged since the last run)" in fourth.err
-    assert by_name(inventory(out))["gamma"]["findings"]["by_rule"] == {"CDR102": 1}
+    assert by_name(inventory(out))["gamma"]["findings"]["by_rule"].keys() == {"CDR102"}
 
 
 def test_shards_merge_into_the_same_inventory(cadre: Any, estate: dict[str, Any], tmp_path: Path) -> None:
@@ -253,7 +253,7 @@ def test_policy_url_is_pinned_by_its_hash(cadre: Any, estate: dict[str, Any], tm
     assert ok.status == 0, ok.err
     data = inventory(tmp_path / "a")
     assert data["policy"] == {"origin": f"organisation policy {policy.as_uri()}", "sha256": digest}
-    assert by_name(data)["gamma"]["findings"]["by_rule"] == {"CDR102": 1}
+    assert by_name(data)["gamma"]["findings"]["by_rule"].keys() == {"CDR102"}
     wrong = audit(cadre, estate, tmp_path / "b", gamma, "--policy", policy.as_uri(), "--policy-sha256", "0" * 64)
     assert wrong.status == 2
 
