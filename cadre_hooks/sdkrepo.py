@@ -34,7 +34,7 @@ Reached = dict[str, set[str | None]]
 def destinations(sc: ScanContext, detect: Detect, ctx: object, prefilter: object, cache: ScanCache | None,
                  index: object | None, salt: str) -> Reached:
     """SDK provider -> the providers its clients reach, over every Python file of the repository."""
-    whole = select((str(sc.root),), sc.root, sc.config.exclude)
+    whole = select((str(sc.root),), sc.root, sc.config.exclude, sc.config.submodules)
     files = [f for f in whole.files if f.endswith(sdkscope.PYTHON_FILES)]
     cached = index is None and sc.options.use_cache and not os.environ.get("CADRE_NO_CACHE")
     path = cache_dir() / "sdk" / f"{cache_key(whole.root, salt)}.json"
