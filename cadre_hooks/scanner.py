@@ -70,11 +70,13 @@ class Scanner:
                              track if options.progress else None, cache, index)
         scan_ctx = ScanContext(selection.root, config, self.registry, self.rules, lang, selection, options)
         reached = None
-        if not selection.whole_repository and sdkscope.needs_repository(scans, self.registry):
+        waiting = sdkscope.undecided_sdks(scans, self.registry) if not selection.whole_repository else set()
+        if waiting:
             # Some files wait for where their SDK's clients go in the whole repository (sdkscope).
             from cadre_hooks import sdkrepo
 
-            reached = sdkrepo.destinations(scan_ctx, detect_files, ctx, prefilter, cache, index, cache_salt(config))
+            reached = sdkrepo.destinations(scan_ctx, detect_files, ctx, prefilter, cache, index, cache_salt(config),
+                                           waiting)
         report = build_report(scans, scan_ctx, reached)
         import dataclasses
 

@@ -26,24 +26,30 @@ if TYPE_CHECKING:
 
 FORMAT = "cadre-sdk-resolution"
 MAX_BYTES = 1_000_000
+MAX_SCAN_BYTES = 50_000_000  # more than any max_file_size worth scanning
 # detect_files(files, root, ctx, prefilter, max_size, jobs, track, cache, index, prune=...) from scan.py
 Detect = Callable[..., list[FileScan]]
 Reached = dict[str, set[str | None]]
 
 
 def destinations(sc: ScanContext, detect: Detect, ctx: object, prefilter: object, cache: ScanCache | None,
-                 index: object | None, salt: str) -> Reached:
-    """SDK provider -> the providers its clients reach, over every Python file of the repository."""
+                 index: object | None, salt: str, sdks: set[str]) -> Reached:
+    """SDK provider -> the providers its clients reach, over every Python file of the repository
+    (`sdks`: the SDKs the scan waits for; files that name none of their modules are not analysed)."""
     whole = select((str(sc.root),), sc.root, sc.config.exclude, sc.config.submodules)
     files = [f for f in whole.files if f.endswith(sdkscope.PYTHON_FILES)]
     cached = index is None and sc.options.use_cache and not os.environ.get("CADRE_NO_CACHE")
-    path = cache_dir() / "sdk" / f"{cache_key(whole.root, salt)}.json"
+    path = cache_dir() / "sdk" / f"{cache_key(whole.root, salt + '|' + ','.join(sorted(sdks)))}.json"
     stamp = _fingerprint(whole.root, files) if cached else ""
     if cached:
         found = _load(path, stamp)
         if found is not None:
             return found
         cache = cache or ScanCache(whole.root, salt)
+    if index is None:
+        words = [w.encode() for sdk in sdks for w in sc.registry.sdk_words(sdk)]
+        known = cache.entries if cache is not None else {}
+        files = [f for f in files if f in known or _names_any(whole.root / f, words)]
     scans = detect(files, whole.root, ctx, prefilter, sc.config.max_file_size, sc.options.jobs, None, cache, index,
                    prune=False)
     reached = sdkscope.destinations(
@@ -51,6 +57,17 @@ def destinations(sc: ScanContext, detect: Detect, ctx: object, prefilter: object
     if cached:
         _save(path, stamp, reached)
     return reached
+
+
+def _names_any(path: Path, words: Sequence[bytes]) -> bool:
+    """The file's bytes hold one of `words` (a file that names no module of an SDK builds no client of it;
+    an unreadable file is left to the detector, which says why)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SCAN_BYTES)
+    except OSError:
+        return True
+    return any(w in data for w in words)
 
 
 def _fingerprint(root: Path, files: Sequence[str]) -> str:

@@ -44,10 +44,11 @@ def _undecided(kind: str, sdk: str | None, provider: str | None, registry: Regis
     return kind in UNDECIDED_KINDS and sdk is not None and provider == sdk and registry.repointable(sdk)
 
 
-def needs_repository(scans: Sequence[FileScan], registry: Registry) -> bool:
-    """Whether some scanned usage waits for the repository's decision (then the other files must be read)."""
-    return any(det.endpoint is None and _undecided(det.kind, det.provider_hint, det.provider_hint, registry)
-               for scan in scans if _python(scan.path) for det in scan.detections)
+def undecided_sdks(scans: Sequence[FileScan], registry: Registry) -> set[str]:
+    """The SDKs some scanned usage waits for the repository's decision on (then the other files must be read)."""
+    return {det.provider_hint for scan in scans if _python(scan.path) for det in scan.detections
+            if det.provider_hint is not None and det.endpoint is None
+            and _undecided(det.kind, det.provider_hint, det.provider_hint, registry)}
 
 
 def destinations(scans: Iterable[FileScan], resolve: Resolver, registry: Registry) -> dict[str, set[str | None]]:

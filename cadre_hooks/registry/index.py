@@ -327,6 +327,13 @@ class Registry:
     def client(self, qualname: str) -> ClientSpec | None:
         return self._clients.get(qualname)
 
+    def sdk_words(self, provider: str) -> frozenset[str]:
+        """The top-level Python modules of the provider's SDKs and clients (`openai`, `langchain_openai`,
+        `llama_index`): a file that names none of them builds no client of that provider."""
+        names = [*(m for m, pid in self._modules.items() if pid == provider),
+                 *(c for c, spec in self._clients.items() if spec.provider == provider)]
+        return frozenset(n.split(".")[0] for n in names)
+
     def repointable(self, provider: str) -> bool:
         """True when the provider's SDK is commonly pointed at other providers (it has generic clients:
         the OpenAI SDK), so that an endpoint the registry does not know makes the destination unknown."""
