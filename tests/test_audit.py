@@ -351,6 +351,8 @@ def test_forge_errors_are_recorded_not_fatal(cadre: Any, estate: dict[str, Any],
     assert result.status == 1
     errors = {e["source"]: e["reason"] for e in inventory(tmp_path / "out")["source_errors"]}
     assert "HTTP 404" in errors["github:nobody"]
+    assert [path for path, _ in _Forge.seen][:2] == ["/orgs/nobody/repos?type=all&per_page=100",
+                                                     "/users/nobody/repos?type=owner&per_page=100"]
     assert "another host" in errors["github:away"]
     assert by_name(inventory(tmp_path / "out"))["gamma"]["status"] == "audited"
 
