@@ -398,3 +398,21 @@ def test_progress_line_only_for_a_person_at_a_terminal(monkeypatch: pytest.Monke
         quiet.close()
         assert screen.getvalue().strip("\x00") == ""
         monkeypatch.delenv(var)
+
+
+def test_unreadable_repository_settings_are_recorded_and_the_policy_applies(
+        cadre: Any, estate: dict[str, Any], tmp_path: Path) -> None:
+    broken = make_history(tmp_path / "broken-settings", [("2024-01-01T10:00:00", {
+        ".cadre.toml": "approve = [\n", "app.py": "import openai\n"})])
+    plain = tmp_path / "no-git"
+    plain.mkdir()
+    (plain / "app.py").write_text("import anthropic\n")
+    result = audit(cadre, estate, tmp_path / "out", str(broken.working_tree_dir), str(plain))
+    assert result.status == 0, result.err
+    repos = by_name(inventory(tmp_path / "out"))
+    settings = repos["broken-settings"]["repository_settings"]
+    assert "not valid TOML" in settings["error"] and settings["applied"] == {}
+    assert repos["broken-settings"]["findings"]["by_rule"]["CDR101"] >= 1
+    assert repos["no-git"]["head"] is None and [p["id"] for p in repos["no-git"]["providers"]] == ["anthropic"]
+    history = audit(cadre, estate, tmp_path / "at", str(plain), "--at", "2025-01-01")
+    assert history.status == 1 and "not a git repository" in history.err
