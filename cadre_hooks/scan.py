@@ -18,14 +18,15 @@ from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_depe
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.detect.lockfiles import is_lock_file
 from cadre_hooks.gitindex import IndexReader
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
-from cadre_hooks.registry import Registry, load_registry
+from cadre_hooks.registry import Registry
 from cadre_hooks.resolve import resolve
 from cadre_hooks.safeio import Refused, read_in_root, real_folder, transcode_bom
-from cadre_hooks.rules import Rule, catalogue
-from cadre_hooks.select import Selection, find_root, select
+from cadre_hooks.rules import Rule
+from cadre_hooks.select import Selection
 from cadre_hooks.transparency import check_ai_usage
 
 PARALLEL_THRESHOLD = 48
@@ -34,6 +35,9 @@ BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz
                    ".class", ".mp3", ".mp4", ".webp", ".svgz", ".parquet", ".pt", ".onnx", ".safetensors", ".gguf")
 
 MINIFIABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx")
+# Lock files are read in linear time and are often larger than source files: 16 times the limit
+# (32 MB by default).
+LOCK_FILE_SIZE_FACTOR = 16
 
 # A repository check receives the scan so far and returns findings (AI_USAGE.md and friends).
 RepositoryCheck = Callable[["ScanContext", Sequence[Usage]], list[Finding]]
@@ -53,6 +57,10 @@ class ScanOptions:
     today: str | None = None
     use_cache: bool = True  # reuse what unchanged files gave last time (folder scans only)
     staged: bool = False  # read files from git's index, not the working tree (--staged)
+    # The configuration layers to apply instead of the project's own files and organisation policy
+    # (an estate audit decides them: the city's policy first, the repository's own settings filtered).
+    settings: tuple[Source, ...] | None = None
+    progress: bool = True  # the per-file counter on a terminal (off when an audit draws its own)
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,8 @@ class ScanContext:
 
 def load_config(root: Path, options: ScanOptions, registry: Registry, rules: dict[str, Rule]) -> Config:
     sources = [Source("command line", options.cli)] if options.cli else []
+    if options.settings is not None:
+        return merge([*sources, *options.settings], set(registry.providers), set(rules))
     sources += project_sources(root, options.config_file)
     from cadre_hooks import orgpolicy
 
@@ -124,13 +134,14 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
         return None
     index: IndexReader | None = _STATE.get("index")  # type: ignore[assignment]
     try:
+        limit = max_size * LOCK_FILE_SIZE_FACTOR if is_lock_file(rel) else max_size
         if index is not None:
-            staged = index.read(rel, max_size)
+            staged = index.read(rel, limit)
             if staged is None:
                 return None  # not in the index: not part of the commit
             data = staged
         else:
-            data = read_in_root(root, rel, max_size, _STATE["real_root"])  # type: ignore[arg-type]
+            data = read_in_root(root, rel, limit, _STATE["real_root"])  # type: ignore[arg-type]
     except Refused as refused:
         return FileScan(rel, notices=(Notice(rel, refused.reason, refused.kind),))
     if box is not None:
@@ -158,6 +169,11 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
 
 def _init_worker(state: dict[str, object]) -> None:
     _STATE.update(state)
+
+
+def clear_worker_state() -> None:
+    """Forget the in-process scan's state (the repository, its cache entries) once it is done."""
+    _STATE.clear()
 
 
 Outcome = tuple[FileScan | None, Entry | None]
@@ -204,32 +220,10 @@ def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: Scan
 
 # --- the whole scan ------------------------------------------------------------------------
 def run(options: ScanOptions) -> tuple[Report, ScanContext]:
-    registry = load_registry()
-    rules = catalogue(registry)
-    root, _ = find_root(options.targets, options.cwd)
-    config = load_config(root, options, registry, rules)
-    lang = language(config, options)
-    selection = select(options.targets, options.cwd, config.exclude, config.submodules)
-    ctx = DetectContext(registry, selection.root, frozenset(config.hosts))
-    prefilter = Prefilter.from_registry(registry, extra=[*config.hosts, *config.endpoints])
-    from cadre_hooks.progress import track
+    """One scan in a fresh `Scanner` (the registry itself is loaded once per process)."""
+    from cadre_hooks.scanner import Scanner
 
-    cache = None
-    index = None
-    if options.staged and selection.git:
-        from cadre_hooks.gitindex import IndexReader
-
-        index = IndexReader(selection.root)
-    if options.use_cache and index is None and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
-        from cadre_hooks.cache import ScanCache
-
-        salt = "|".join([repr(sorted(config.hosts.items())),  # version, registry, Python: in cache_key
-                         repr(sorted(config.endpoints)), str(config.max_file_size)])
-        cache = ScanCache(selection.root, salt)
-    scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track,
-                         cache, index)
-    scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
-    return build_report(scans, scan_ctx), scan_ctx
+    return Scanner().scan(options)
 
 
 def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
@@ -271,10 +265,15 @@ def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> li
         return usages  # a manifest passed alone (pre-commit): its clients are not in view
     # Only the SDK reaching its own provider keeps its dependency: a raw HTTP call or a hard-coded
     # endpoint to that provider (sdk None) does not use the package.
-    direct = {u.provider for u in usages if u.kind not in ("dependency", "config") and u.sdk == u.provider}
+    direct = {u.provider for u in usages
+              if u.kind not in ("dependency", "config", "lockfile") and u.sdk == u.provider}
     repointed = {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
-    return [u for u in usages
-            if not (u.kind == "dependency" and u.provider in repointed and u.provider not in direct)]
+    # Settings that give an SDK another endpoint (Spring AI's `spring.ai.openai.base-url`, an
+    # OPENAI_BASE_URL variable) repoint it too, when the endpoint is read.
+    repointed |= {u.sdk for u in usages if u.kind == "config" and u.sdk and (u.host or u.endpoint_env)
+                  and u.provider != u.sdk}
+    return [u for u in usages if not (u.kind in ("dependency", "lockfile") and u.provider in repointed
+                                      and u.provider not in direct)]
 
 
 def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:
