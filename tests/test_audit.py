@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -416,3 +417,17 @@ def test_unreadable_repository_settings_are_recorded_and_the_policy_applies(
     assert repos["no-git"]["head"] is None and [p["id"] for p in repos["no-git"]["providers"]] == ["anthropic"]
     history = audit(cadre, estate, tmp_path / "at", str(plain), "--at", "2025-01-01")
     assert history.status == 1 and "not a git repository" in history.err
+
+
+def test_a_corrupt_clone_in_the_cache_is_cloned_again(cadre: Any, estate: dict[str, Any], tmp_path: Path) -> None:
+    cache = tmp_path / "clones"
+    args = (estate["urls"]["plain"], "--cache", str(cache))
+    first = cadre("audit", *args, "--out", str(tmp_path / "a"), cwd=tmp_path)
+    assert first.status == 0, first.err
+    (clone,) = cache.iterdir()
+    shutil.rmtree(clone / ".git" / "objects")
+    (clone / ".git" / "HEAD").write_text("garbage\n")
+    second = cadre("audit", *args, "--out", str(tmp_path / "b"), cwd=tmp_path)
+    assert second.status == 0, second.err
+    assert json.loads((tmp_path / "a" / "inventory.json").read_text())["repositories"] == \
+        json.loads((tmp_path / "b" / "inventory.json").read_text())["repositories"]
