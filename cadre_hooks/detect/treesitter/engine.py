@@ -22,6 +22,7 @@ from cadre_hooks.detect.treesitter.facts import Call, Facts, Import, collect, pa
 from cadre_hooks.detect.treesitter.language import Language, language_of, shared
 from cadre_hooks.detect.treesitter.values import Evaluator, Unresolved, Value
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice, Suppression
+from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry.index import ClientSpec, Registry
 
 if TYPE_CHECKING:
@@ -424,16 +425,14 @@ class Core:
 
 
 @functools.lru_cache(maxsize=16)
-def _words(registry: Registry, section: str) -> re.Pattern[bytes]:
-    words = sorted(registry.source_words(section), key=len, reverse=True)
-    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb"|cadre:)")
+def _words(registry: Registry, section: str, extra: frozenset[str]) -> Prefilter:
+    return Prefilter([*registry.source_words(section), *extra, "cadre:"])
 
 
 def worth_parsing(lang: Language, data: bytes, ctx: DetectContext) -> bool:
     """The prefilter lets a file through on any provider word of any language; this asks for a
     word of this language's SDKs, an AI host or a provider's variable before paying for a parse."""
-    return _words(ctx.registry, lang.section).search(data) is not None or any(
-        h.encode() in data for h in ctx.extra_hosts)
+    return _words(ctx.registry, lang.section, ctx.extra_hosts).may_hold_ai(data)
 
 
 def relevant(facts: Facts, ctx: DetectContext) -> bool:
@@ -447,7 +446,8 @@ def relevant(facts: Facts, ctx: DetectContext) -> bool:
         if ("://" in raw and any(ctx.is_ai_url(word.strip("\"'`")) for word in raw.split() if "://" in word)) \
                 or registry.env_var(raw.strip("\"'`@$")) is not None:
             return True
-    return any(_class_of(name).encode() in facts.data for name in registry.source_clients(lang.section))
+    return any(_class_of(name).encode() in facts.data for name in registry.source_clients(lang.section)
+               if "/" not in name)  # a Go client needs its import, checked above
 
 
 def _class_of(name: str) -> str:
