@@ -228,8 +228,20 @@ class Core:
             fields.update(generic=client.spec.generic, endpoint=value if isinstance(value, str) else None,
                           endpoint_env=value.env if isinstance(value, Unresolved) else None,
                           endpoint_unresolved=isinstance(value, Unresolved))
-            evidence = f"{evidence.split('(', 1)[0]}(… {text(endpoint_node)} …)"
+            evidence = f"{self.callee_text(root, client.name)}(… {text(endpoint_node)} …)"
         self.detect(client.node, "client", evidence, **fields)
+
+    def callee_text(self, call: Call, name: str = "") -> str:
+        """`client.Chat.Completions.New`, `OpenAI::Client.new`: the call up to its arguments (`new(...)`
+        whose type is on the declaration gives the type's name)."""
+        end = call.args[0].value.start_byte if call.args else call.node.end_byte
+        callee = self.facts.data[call.node.start_byte:end].decode("utf-8", "replace")
+        callee = callee.split("(", 1)[0].strip()
+        if callee.endswith(":") and " " in callee:  # Ruby's `call key: value` without brackets
+            callee = callee.rsplit(" ", 1)[0]
+        if name and callee in ("new", ""):
+            callee = f"new {name.rsplit('.', 1)[-1]}"
+        return callee
 
     def mark_consumed(self, node: Node) -> None:
         for string in self.facts.strings:
@@ -339,7 +351,7 @@ class Core:
             fields.update(generic=client.spec.generic, endpoint=value if isinstance(value, str) else None,
                           endpoint_env=value.env if isinstance(value, Unresolved) else None,
                           endpoint_unresolved=isinstance(value, Unresolved))
-        self.detect(outer, "call", text(outer).split("(", 1)[0] + "(…)", **fields)
+        self.detect(outer, "call", self.callee_text(chain[0]) + "(…)", **fields)
 
     # --- raw HTTP and hard-coded endpoints ---------------------------------------------------
     def raw_http(self, call: Call) -> None:
@@ -357,7 +369,7 @@ class Core:
                 self.mark_consumed(node)
                 model = self.call_model(call.node, [call])
                 operation = self.operation(value.split("/")[3:])
-                self.detect(call.node, "call", f"{text(call.node).split('(', 1)[0]}({value})", endpoint=value,
+                self.detect(call.node, "call", f"{self.callee_text(call)}({value})", endpoint=value,
                             generic=True, model=model, operation=operation)
                 self.spans.append((call.node.start_byte, call.node.end_byte))
                 return
