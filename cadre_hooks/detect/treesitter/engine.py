@@ -81,6 +81,8 @@ class Core:
         self.url_pairs: list[tuple[Node, Node]] = []  # (value, pair) of `url:`/`base_uri` keys
         self.detections: list[Detection] = []
         self.models: list[ModelRef] = []
+        self.qualified: dict[int, str] = {}  # call node id → qualified callee
+        self.client_tails = _client_tails(self.registry, self.section)
         self.evaluator = Evaluator(facts, self.qualify)
         self.endpoint_options = self.shared.endpoint_options | self.registry.source_endpoint_options(self.section)
 
@@ -129,12 +131,19 @@ class Core:
 
     def qualify(self, call: Call) -> str:
         """The qualified name of what a call calls: `oai.NewClient` → `github.com/.../go-openai.NewClient`."""
-        if call.receiver is None:
-            return self.expand(call.name)
-        receiver = self.facts.dotted(call.receiver)
-        return self.expand(f"{receiver}.{call.name}") if receiver else ""
+        found = self.qualified.get(call.node.id)
+        if found is None:
+            if call.receiver is None:
+                found = self.expand(call.name)
+            else:
+                receiver = self.facts.dotted(call.receiver)
+                found = self.expand(f"{receiver}.{call.name}") if receiver else ""
+            self.qualified[call.node.id] = found
+        return found
 
     def client_spec(self, call: Call) -> tuple[str, ClientSpec] | None:
+        if call.name.rsplit(".", 1)[-1] not in self.client_tails:
+            return None  # the last name of every registered constructor is known: most calls are not one
         name = self.qualify(call)
         candidates = [name] if name else []
         for namespace in self.open_namespaces:
@@ -394,8 +403,9 @@ class Core:
     def env_reads(self) -> None:
         """A provider's own variable read in code (`os.Getenv("MISTRAL_API_KEY")`) is evidence of it,
         unless a client construction around it already decides where the data goes."""
-        nodes = [c.node for c in self.facts.calls
-                 if self.qualify(c) in self.lang.env_functions | self.lang.env_default_functions]
+        functions = self.lang.env_functions | self.lang.env_default_functions
+        tails = {name.rsplit(".", 1)[-1] for name in functions}
+        nodes = [c.node for c in self.facts.calls if c.name in tails and self.qualify(c) in functions]
         nodes += self.facts.subscripts
         for node in nodes:
             if self.inside(node):
@@ -434,6 +444,11 @@ class Core:
         self.hard_coded()
         self.report_imports()
         return self.detections, self.models
+
+
+@functools.lru_cache(maxsize=16)
+def _client_tails(registry: Registry, section: str) -> frozenset[str]:
+    return frozenset(name.rsplit(".", 1)[-1] for name in registry.source_clients(section))
 
 
 @functools.lru_cache(maxsize=16)
