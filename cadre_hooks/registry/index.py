@@ -138,10 +138,6 @@ class Registry:
         self._model_patterns: list[tuple[str, str]] = []
         self._litellm_bare: list[tuple[str, str]] = []
         self._loaders: list[tuple[str, str]] = []
-        self._source_imports: dict[str, dict[str, str]] = {section: {} for section in SOURCE_SECTIONS}
-        self._source_clients: dict[str, dict[str, ClientSpec]] = {section: {} for section in SOURCE_SECTIONS}
-        self._source_options: dict[str, set[str]] = {section: set() for section in SOURCE_SECTIONS}
-        self._source_positions: dict[str, dict[str, int]] = {section: {} for section in SOURCE_SECTIONS}
         self._ops: dict[str, list[OperationSpec]] = {}
         self._star_ops: dict[str, list[OperationSpec]] = {}
         self._names: list[tuple[tuple[str, ...], str]] = []
@@ -151,6 +147,10 @@ class Registry:
         self._terraform: list[TerraformResource] = []
         self._terraform_modules: dict[str, str] = {}
         self._terraform_module_names: list[str] = []
+        self._source_imports: dict[str, dict[str, str]] = {section: {} for section in SOURCE_SECTIONS}
+        self._source_clients: dict[str, dict[str, ClientSpec]] = {section: {} for section in SOURCE_SECTIONS}
+        self._source_options: dict[str, set[str]] = {section: set() for section in SOURCE_SECTIONS}
+        self._source_positions: dict[str, dict[str, int]] = {section: {} for section in SOURCE_SECTIONS}
         endpoint_args: set[str] = set(DEFAULT_ENDPOINT_ARGS)
         for data in providers:
             pid = str(data["id"])
@@ -191,8 +191,6 @@ class Registry:
                 self._go[mod] = pid
             for pkg in data.get("maven", {}).get("packages", ()):
                 self._maven[pkg] = pid
-            for section, key in SOURCE_SECTIONS.items():
-                self._add_source_section(section, data.get(section, {}), key, pid)
             settings = data.get("settings", {})
             self._spring += [(prefix, pid) for prefix in settings.get("spring", ())]
             self._dotnet.update((section.lower(), pid) for section in settings.get("dotnet", ()))
@@ -202,6 +200,8 @@ class Registry:
             for source in data.get("terraform", {}).get("modules", ()):
                 self._terraform_modules[source.lower()] = pid
                 self._terraform_module_names.append(source)
+            for section, key in SOURCE_SECTIONS.items():
+                self._add_source_section(section, data.get(section, {}), key, pid)
             for pkg in data.get("nuget", {}).get("packages", ()):
                 self._nuget[pkg.lower()] = pid
             for pkg in data.get("rubygems", {}).get("packages", ()):
@@ -540,12 +540,6 @@ class Registry:
             words.add(_fixed_suffix(pattern.pattern))
         words.update(self._go)  # the module path in full: a last element such as `api` is any word
         words.update(p.split(":")[-1] for p in self._maven)
-        for section in SOURCE_SECTIONS:
-            words.update(self._source_imports[section])  # the import line spells it in full
-            for name in self._source_clients[section]:
-                if "/" not in name:  # JVM, .NET, Ruby, PHP classes may be used without an import
-                    parts = [p for p in name.split(".") if p not in _GENERIC_MEMBERS and p[:1].isupper()]
-                    words.update(parts[-1:])  # the class: `OpenAiChatModel`, `OpenAI` of `OpenAI.configure`
         # A call on a client imported from another module of the project may be the file's only trace.
         words.update(p for p in self._ops if "." in p or "_" in p)
         for prefix, _ in self._spring:  # `spring.ai.mistralai.` in a .properties file, `mistralai:` in YAML
@@ -556,6 +550,12 @@ class Registry:
         words.update('"' + spec.pattern.split("*")[0] for spec in self._terraform)  # `resource "aws_bedrock...`
         words.update(self._terraform_module_names)
         words.update(self._dotnet_raw)
+        for section in SOURCE_SECTIONS:
+            words.update(self._source_imports[section])  # the import line spells it in full
+            for name in self._source_clients[section]:
+                if "/" not in name:  # JVM, .NET, Ruby, PHP classes may be used without an import
+                    parts = [p for p in name.split(".") if p not in _GENERIC_MEMBERS and p[:1].isupper()]
+                    words.update(parts[-1:])  # the class: `OpenAiChatModel`, `OpenAI` of `OpenAI.configure`
         words.update(self._manifest_words())
         return {w for w in words if len(w) >= 3}
 
