@@ -290,9 +290,12 @@ class Registry:
         """Words one of which a source file of that section's languages must hold to be worth
         parsing: an SDK import's last element, a client's class name, an AI host, a provider's
         variable (`OpenAI`, `openai-go`, `AzureOpenAIClient`, `api.mistral.ai`, `MISTRAL_API_KEY`)."""
-        words = {re.split(r"[./]", name)[-1] for name in self._source_imports.get(section, {})}
+        # an import spells its path in full, except PHP's, whose separator is `\`
+        words = {name.rsplit(".", 1)[-1] if section == "php" else name for name in self._source_imports.get(section, {})}
         for name in self._source_clients.get(section, {}):
-            parts = [p for p in name.replace("/", ".").split(".") if p[:1].isupper() and p not in _GENERIC_MEMBERS]
+            if "/" in name:
+                continue  # a Go client is always used through its package's import
+            parts = [p for p in name.split(".") if p[:1].isupper() and p not in _GENERIC_MEMBERS]
             words.update(parts[-1:])
         words.update(self._hosts)
         words.update(_fixed_suffix(pattern.pattern) for pattern, _ in self._host_patterns)
