@@ -16,17 +16,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from cadre_hooks.cli import UsageError
+from cadre_hooks.errors import UsageError
 from cadre_hooks.model import Finding, Report
 
 BASELINE_FILE = ".cadre-baseline.json"
 VERSION = 1
+MAX_BYTES = 256_000_000  # a baseline of a million findings is ~150 MB; a larger file is not a baseline
 
 
 @dataclass(frozen=True, order=True)
@@ -40,8 +42,11 @@ class Entry:
 
 
 def entries_of(findings: Iterable[Finding]) -> list[Entry]:
-    """What a baseline records: every finding not already suppressed inline, sorted."""
-    return sorted({Entry(f.path, f.rule, f.fingerprint) for f in findings if not f.suppressed})
+    """What a baseline records: every finding not already suppressed inline, sorted (paths escaped
+    as in the reports: a file name that is not UTF-8 cannot go into a JSON file as it is)."""
+    from cadre_hooks.report.escape import escape
+
+    return sorted({Entry(escape(f.path), f.rule, f.fingerprint) for f in findings if not f.suppressed})
 
 
 def dumps(entries: Iterable[Entry]) -> str:
@@ -53,7 +58,9 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
     entries = entries_of(findings)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps(entries), encoding="utf-8")
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_text(dumps(entries), encoding="utf-8")
+        os.replace(partial, path)  # replaces a symlink rather than writing through it
     except OSError as err:
         raise UsageError(f"cannot write the baseline {path}: {err.strerror or err}") from None
     return len(entries)
@@ -69,6 +76,8 @@ def parse(path: Path, text: str) -> list[Entry]:
         data: Any = json.loads(text)
     except json.JSONDecodeError as err:
         raise _bad(path, f"invalid JSON at line {err.lineno}, column {err.colno}") from None
+    except RecursionError:
+        raise _bad(path, "nested too deep") from None
     if not isinstance(data, dict) or "version" not in data or "entries" not in data:
         raise _bad(path, "expected an object with \"version\" and \"entries\"")
     if data["version"] != VERSION:
@@ -86,12 +95,16 @@ def parse(path: Path, text: str) -> list[Entry]:
 
 def load(path: Path) -> list[Entry]:
     """The entries of a baseline file; a missing or damaged file is a usage error (exit 2)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from cadre_hooks.safeio import Refused, read_capped
+
+    if not path.exists():
         raise UsageError(f"baseline file {path} does not exist: create it with `cadre baseline`") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read the baseline {path}: {getattr(err, 'strerror', None) or err}") from None
+    try:
+        text = read_capped(path, MAX_BYTES, "baseline").decode("utf-8")
+    except Refused as refused:
+        raise UsageError(f"cannot read the baseline {path}: {refused.reason}") from None
+    except UnicodeDecodeError as err:
+        raise UsageError(f"cannot read the baseline {path}: not UTF-8 ({err.reason})") from None
     return parse(path, text)
 
 
@@ -116,8 +129,11 @@ class Baseline:
             else:
                 kept.append(finding)
         current = {f.fingerprint for f in (report.findings if full is None else full) if not f.suppressed}
+        from cadre_hooks.report.escape import escape
+
+        shown_scope = None if scope is None else {escape(p) for p in scope}
         stale = [e for e in self.entries
-                 if e.fingerprint not in current and (scope is None or e.path in scope)]
+                 if e.fingerprint not in current and (shown_scope is None or e.path in shown_scope)]
         new = sum(1 for f in kept if not f.suppressed)
         extra = {**report.extra, "baseline": {"file": str(self.path), "new": new, "known": known,
                                               "stale": [e.as_dict() for e in sorted(stale)]}}

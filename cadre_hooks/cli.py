@@ -13,14 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cadre_hooks import __version__
-from cadre_hooks.config import ConfigError
+from cadre_hooks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, ConfigError, UsageError
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """A mistake in how cadre was called (exit status 2)."""
-
+# Every subcommand's module, by name in cadre_hooks.commands: listed, not discovered, so that a
+# module that fails to import is an internal error (exit 3), never a command silently missing.
+COMMAND_MODULES = ("scan_command", "ai_usage_command", "baseline_command", "debug_command", "init_command",
+                   "suppressions_command", "audit_command", "report_command")
 
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None], str]] = {}
@@ -62,7 +60,10 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
                                                            "(written by `cadre baseline`)")
     parser.add_argument("--diff-base", metavar="REF", help="report only findings on lines changed since the merge "
                                                            "base of REF and HEAD (plus untracked files)")
-    parser.add_argument("--staged", action="store_true", help="report only findings on lines staged for commit")
+    parser.add_argument("--staged", action="store_true", help="scan the content staged for commit (git's index) and "
+                                                              "report only findings on staged lines")
+    parser.add_argument("--submodules", action="store_true", default=None,
+                        help="scan git submodules too (default: a notice names each one; also `submodules = true`)")
     add_common(parser)
 
 
@@ -78,17 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_commands() -> None:
-    from cadre_hooks.commands import scan_command  # noqa: F401  (registers `scan`)
+    """Import every command module (each registers itself with `@command`); an import error propagates."""
+    import importlib
 
-    try:
-        from cadre_hooks import commands
-        commands.load_all()
-    except ImportError:
-        pass
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"cadre_hooks.commands.{name}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except Exception as err:  # a command module that does not import: cadre is broken, not the call
+        return _internal(err)
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help(sys.stderr)
@@ -105,15 +107,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_CLEAN
     except Exception as err:  # the last resort: a clear message, the traceback only on request
-        print(f"cadre: internal error: {type(err).__name__}: {err}\n"
-              "Please report it with the command you ran (set CADRE_DEBUG=1 to see the traceback).", file=sys.stderr)
-        if os.environ.get("CADRE_DEBUG"):
-            traceback.print_exc()
-        return EXIT_INTERNAL
+        return _internal(err)
+
+
+def _internal(err: Exception) -> int:
+    print(f"cadre: internal error: {type(err).__name__}: {err}\n"
+          "Please report it with the command you ran (set CADRE_DEBUG=1 to see the traceback).", file=sys.stderr)
+    if os.environ.get("CADRE_DEBUG"):
+        traceback.print_exc()
+    return EXIT_INTERNAL
 
 
 def entry() -> None:
-    raise SystemExit(main())
+    status = main()
+    try:
+        sys.stdout.flush()
+    except OSError:  # what could not be written is lost: drop it rather than fail again at exit
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        status = status or EXIT_USAGE
+    raise SystemExit(status)
+
+
+__all__ = ["COMMANDS", "COMMAND_MODULES", "EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_USAGE", "ConfigError",
+           "UsageError", "add_common", "add_scan_arguments", "build_parser", "command", "entry", "main"]
 
 
 if __name__ == "__main__":

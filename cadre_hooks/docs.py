@@ -57,7 +57,10 @@ def providers_markdown(registry: Registry) -> str:
             out.append(f"- Notes: {data['notes']}\n")
         signatures = []
         for section, key, label in (("python", "modules", "Python modules"), ("python", "packages", "PyPI"),
-                                    ("javascript", "packages", "npm"), ("endpoints", "hosts", "hosts"),
+                                    ("javascript", "packages", "npm"), ("go", "modules", "Go modules"),
+                                    ("maven", "packages", "Maven (and Gradle)"), ("nuget", "packages", "NuGet"),
+                                    ("rubygems", "packages", "RubyGems"), ("composer", "packages", "Composer"),
+                                    ("cargo", "packages", "crates"), ("endpoints", "hosts", "hosts"),
                                     ("endpoints", "env_vars", "environment variables"),
                                     ("models", "litellm_prefixes", "LiteLLM prefixes")):
             values = data.get(section, {}).get(key, [])

@@ -34,6 +34,8 @@ class Detection:
     statement_line: int = 0  # first line of the enclosing statement (for suppressions)
     operation: str | None = None  # call sites: chat, completion, embeddings, image, audio, ocr, files, ...
     resolved_by: str | None = None  # how the destination was decided when not by a URL or package ("name")
+    named_provider: str | None = None  # the one provider an unresolved endpoint's expression names
+    named_by: str | None = None  # that expression (`settings.albert_api_url`), for the message
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class Usage:
     sdk: str | None = None  # provider of the SDK or signature that revealed the usage, before resolution
     operation: str | None = None  # call sites: what the call sends (chat, embeddings, ocr, files...)
     resolved_by: str | None = None  # "name": the destination inferred from a name, not read from a URL
+    named_by: str | None = None  # the name the destination was inferred from
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,7 @@ class Notice:
 
     path: str
     reason: str
+    kind: str = ""  # why it was skipped, for counts: "too-large", "not-regular", "outside"... (safeio)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,18 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Provenance:
+    """What produced a report, so that two reports can be compared (or refused as incomparable):
+    cadre's version, a hash of the rule data's content, the interpreter, and the configuration
+    layers that were applied, most specific first."""
+
+    cadre_version: str = ""
+    registry_hash: str = ""
+    interpreter: str = ""
+    configuration: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The result of one scan."""
 
@@ -149,3 +165,4 @@ class Report:
     notices: tuple[Notice, ...]
     files_scanned: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)

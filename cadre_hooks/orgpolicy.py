@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cadre_hooks.config import SCHEMA, ConfigError, Source
+from cadre_hooks.safeio import TOO_LARGE, Refused, read_capped
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,6 +59,8 @@ def parse(data: bytes, origin: str) -> Mapping[str, Any]:
         raise ConfigError(f"{origin}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{origin}: not valid TOML: {err}") from None
+    except (RecursionError, MemoryError):
+        raise ConfigError(f"{origin}: not valid TOML: nested too deep") from None
     tool = values.get("tool")
     if isinstance(tool, dict) and isinstance(tool.get("cadre"), dict) and len(values) == 1:
         values = tool["cadre"]
@@ -77,10 +80,10 @@ def load(url: str, digest: str) -> bytes:
     """The policy's bytes: from the cache when it holds this hash (no network), else fetched and checked."""
     cached = cache_path(digest)
     try:
-        data = cached.read_bytes()
+        data = read_capped(cached, MAX_BYTES, "policy")
         if hashlib.sha256(data).hexdigest() == digest:
             return data
-    except OSError:
+    except Refused:
         pass
     data = fetch(url, digest)
     actual = hashlib.sha256(data).hexdigest()
@@ -146,12 +149,11 @@ def _read_file(url: str) -> bytes:
         raise ConfigError(f"organisation policy {url}: only local file:// URLs are supported")
     path = Path(url2pathname(unquote(parsed.path)))
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ConfigError(f"organisation policy {url}: larger than {MAX_BYTES} bytes; not a policy file")
-        return path.read_bytes()
-    except OSError as err:
-        raise ConfigError(f"cannot read the organisation policy {url}: {err.strerror or err}") from None
+        return read_capped(path, MAX_BYTES, "policy")
+    except Refused as refused:
+        if refused.kind == TOO_LARGE:
+            raise ConfigError(f"organisation policy {url}: larger than {MAX_BYTES} bytes; not a policy file") from None
+        raise ConfigError(f"cannot read the organisation policy {url}: {refused.reason}") from None
 
 
 def _store(target: Path, data: bytes) -> None:

@@ -7,27 +7,26 @@ as a pre-commit call on a few files, stay in-process so they start instantly.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import os
-import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cadre_hooks import charter
 from cadre_hooks import findings as rules_engine
-from cadre_hooks import __version__
 from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_dependencies
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.detect.lockfiles import is_lock_file
+from cadre_hooks.gitindex import IndexReader
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
-from cadre_hooks.registry import Registry, load_registry
-from cadre_hooks.registry.load import registry_stamp
+from cadre_hooks.registry import Registry
 from cadre_hooks.resolve import resolve
-from cadre_hooks.rules import Rule, catalogue
-from cadre_hooks.select import Selection, find_root, select
+from cadre_hooks.safeio import Refused, read_in_root, real_folder, transcode_bom
+from cadre_hooks.rules import Rule
+from cadre_hooks.select import Selection
 from cadre_hooks.transparency import check_ai_usage
 
 PARALLEL_THRESHOLD = 48
@@ -36,6 +35,9 @@ BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz
                    ".class", ".mp3", ".mp4", ".webp", ".svgz", ".parquet", ".pt", ".onnx", ".safetensors", ".gguf")
 
 MINIFIABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx")
+# Lock files are read in linear time and are often larger than source files: 16 times the limit
+# (32 MB by default).
+LOCK_FILE_SIZE_FACTOR = 16
 
 # A repository check receives the scan so far and returns findings (AI_USAGE.md and friends).
 RepositoryCheck = Callable[["ScanContext", Sequence[Usage]], list[Finding]]
@@ -54,6 +56,11 @@ class ScanOptions:
     jobs: int = 0
     today: str | None = None
     use_cache: bool = True  # reuse what unchanged files gave last time (folder scans only)
+    staged: bool = False  # read files from git's index, not the working tree (--staged)
+    # The configuration layers to apply instead of the project's own files and organisation policy
+    # (an estate audit decides them: the city's policy first, the repository's own settings filtered).
+    settings: tuple[Source, ...] | None = None
+    progress: bool = True  # the per-file counter on a terminal (off when an audit draws its own)
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ class ScanContext:
 
 def load_config(root: Path, options: ScanOptions, registry: Registry, rules: dict[str, Rule]) -> Config:
     sources = [Source("command line", options.cli)] if options.cli else []
+    if options.settings is not None:
+        return merge([*sources, *options.settings], set(registry.providers), set(rules))
     sources += project_sources(root, options.config_file)
     from cadre_hooks import orgpolicy
 
@@ -123,30 +132,23 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
     detector = detector_for(rel)
     if detector is None:
         return None
-    full = os.path.join(root, rel)
+    index: IndexReader | None = _STATE.get("index")  # type: ignore[assignment]
     try:
-        st = os.lstat(full)
-        if stat.S_ISLNK(st.st_mode):
-            target = os.path.realpath(full, strict=True)
-            if os.path.commonpath([target, _STATE["real_root"]]) != _STATE["real_root"]:  # type: ignore[list-item]
-                return FileScan(rel, notices=(Notice(rel, "symlink pointing outside the repository; not followed"),))
-            st = os.stat(full)
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        if st.st_size > max_size:
-            return FileScan(rel, notices=(Notice(rel, f"file of {st.st_size} bytes exceeds max_file_size "
-                                                      f"({max_size}); not scanned"),))
-        with open(full, "rb") as fh:
-            data = fh.read()
-        if box is not None:
-            box.append(data)
-            if entry is not None and entry.digest == digest(data):
-                return entry.result  # same bytes as last time (a checkout rewrote the file)
-    except (RuntimeError, OSError) as err:
-        if isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP:
-            return FileScan(rel, notices=(Notice(rel, "symlink loop; not followed"),))
-        return FileScan(rel, notices=(Notice(rel, f"cannot read ({getattr(err, 'strerror', None) or err}); "
-                                                  "not scanned"),))
+        limit = max_size * LOCK_FILE_SIZE_FACTOR if is_lock_file(rel) else max_size
+        if index is not None:
+            staged = index.read(rel, limit)
+            if staged is None:
+                return None  # not in the index: not part of the commit
+            data = staged
+        else:
+            data = read_in_root(root, rel, limit, _STATE["real_root"])  # type: ignore[arg-type]
+    except Refused as refused:
+        return FileScan(rel, notices=(Notice(rel, refused.reason, refused.kind),))
+    if box is not None:
+        box.append(data)
+        if entry is not None and entry.digest == digest(data):
+            return entry.result  # same bytes as last time (a checkout rewrote the file)
+    data = transcode_bom(data)
     if b"\0" in data[:8192]:
         if rel.lower().endswith(BINARY_SUFFIXES):
             return None
@@ -169,17 +171,25 @@ def _init_worker(state: dict[str, object]) -> None:
     _STATE.update(state)
 
 
+def clear_worker_state() -> None:
+    """Forget the in-process scan's state (the repository, its cache entries) once it is done."""
+    _STATE.clear()
+
+
 Outcome = tuple[FileScan | None, Entry | None]
 
 
 def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
                  jobs: int, track: Callable[[Iterable[Outcome], int], Iterable[Outcome]] | None = None,
-                 cache: ScanCache | None = None) -> list[FileScan]:
-    """`track(results, total)` may wrap the results as they arrive (progress display)."""
+                 cache: ScanCache | None = None, index: IndexReader | None = None) -> list[FileScan]:
+    """`track(results, total)` may wrap the results as they arrive (progress display); `index`
+    reads the staged content instead of the working tree (in-process: one git reader)."""
     state = {"root": root, "root_str": str(root), "real_root": os.path.realpath(root), "ctx": ctx,
-             "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None}
+             "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None,
+             "index": index}
     candidates = [f for f in files if detector_for(f) is not None]
-    workers = jobs or (os.cpu_count() or 1)
+    real_folder.cache_clear()
+    workers = 1 if index is not None else jobs or (os.cpu_count() or 1)
     if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
         _init_worker(state)
         results: Iterable[Outcome] = map(_scan_file, candidates)
@@ -210,27 +220,10 @@ def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: Scan
 
 # --- the whole scan ------------------------------------------------------------------------
 def run(options: ScanOptions) -> tuple[Report, ScanContext]:
-    registry = load_registry()
-    rules = catalogue(registry)
-    root, _ = find_root(options.targets, options.cwd)
-    config = load_config(root, options, registry, rules)
-    lang = language(config, options)
-    selection = select(options.targets, options.cwd, config.exclude)
-    ctx = DetectContext(registry, selection.root, frozenset(config.hosts))
-    prefilter = Prefilter.from_registry(registry, extra=[*config.hosts, *config.endpoints])
-    from cadre_hooks.progress import track
+    """One scan in a fresh `Scanner` (the registry itself is loaded once per process)."""
+    from cadre_hooks.scanner import Scanner
 
-    cache = None
-    if options.use_cache and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
-        from cadre_hooks.cache import ScanCache
-
-        salt = "|".join([__version__, registry_stamp(), repr(sorted(config.hosts.items())),
-                         repr(sorted(config.endpoints)), str(config.max_file_size)])
-        cache = ScanCache(selection.root, salt)
-    scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track,
-                         cache)
-    scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
-    return build_report(scans, scan_ctx), scan_ctx
+    return Scanner().scan(options)
 
 
 def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
@@ -270,10 +263,17 @@ def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> li
     own provider (the openai package used only to reach Mistral is not OpenAI)."""
     if not folder_scanned:
         return usages  # a manifest passed alone (pre-commit): its clients are not in view
-    direct = {u.provider for u in usages if u.kind not in ("dependency", "config")}
+    # Only the SDK reaching its own provider keeps its dependency: a raw HTTP call or a hard-coded
+    # endpoint to that provider (sdk None) does not use the package.
+    direct = {u.provider for u in usages
+              if u.kind not in ("dependency", "config", "lockfile") and u.sdk == u.provider}
     repointed = {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
-    return [u for u in usages
-            if not (u.kind == "dependency" and u.provider in repointed and u.provider not in direct)]
+    # Settings that give an SDK another endpoint (Spring AI's `spring.ai.openai.base-url`, an
+    # OPENAI_BASE_URL variable) repoint it too, when the endpoint is read.
+    repointed |= {u.sdk for u in usages if u.kind == "config" and u.sdk and (u.host or u.endpoint_env)
+                  and u.provider != u.sdk}
+    return [u for u in usages if not (u.kind in ("dependency", "lockfile") and u.provider in repointed
+                                      and u.provider not in direct)]
 
 
 def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:

@@ -127,6 +127,14 @@ def _walk(root: Path, start: Path, excluder: Excluder) -> Iterable[str]:
             yield f"{rel_dir}/{name}" if rel_dir else name
 
 
+def _under(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
 def _absolute(targets: Sequence[str], cwd: Path) -> list[Path]:
     return [Path(os.path.abspath(cwd / t)) for t in (targets or ["."])]
 
@@ -141,8 +149,65 @@ def find_root(targets: Sequence[str], cwd: Path) -> tuple[Path, bool]:
     return (paths[0] if len(paths) == 1 and paths[0].is_dir() else Path(os.path.abspath(cwd))), False
 
 
-def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = ()) -> Selection:
-    """Resolve command-line targets (default: the current directory) into repository-relative files."""
+def _own_cache_prefix(root: Path) -> str | None:
+    """`folder/` when cadre's cache directory (CADRE_CACHE_DIR) lies inside the repository: its files
+    hold every provider's hosts and must never be scanned as the repository's own."""
+    from cadre_hooks.registry.load import cache_dir
+
+    try:
+        rel = Path(os.path.abspath(cache_dir())).relative_to(root).as_posix()
+    except ValueError:
+        return None
+    return None if rel == "." else rel + "/"
+
+
+def _submodules(root: Path) -> list[str]:
+    """Paths of the git submodules (gitlinks) recorded in the index of the repository at `root`."""
+    if not (root / ".gitmodules").is_file():
+        return []
+    try:
+        import git
+
+        listing = str(git.Repo(root).git.ls_files("-s", "-z"))
+    except Exception:
+        return []
+    found = []
+    for record in listing.split("\0"):
+        meta, _, path = record.partition("\t")
+        if meta.startswith("160000 ") and path:
+            found.append(path)
+    return found
+
+
+def _with_submodules(root: Path, files: list[str], include: bool, excluder: Excluder, depth: int = 0) -> tuple[
+        list[str], list[Notice]]:
+    """The files of a git listing with its submodules expanded (`include`) or named in a notice."""
+    modules = set(_submodules(root))
+    if not modules:
+        return files, []
+    kept = [f for f in files if f not in modules]
+    notices: list[Notice] = []
+    for rel in sorted(modules):
+        if excluder.excluded(rel + "/x"):
+            continue
+        inner = _git_files(root / rel) if (root / rel / ".git").exists() else None
+        if not inner:
+            notices.append(Notice(rel, "git submodule not checked out; not scanned"))
+        elif not include:
+            notices.append(Notice(rel, "git submodule; not scanned (set `submodules = true` or pass --submodules "
+                                       "to include it)"))
+        elif depth >= 8:
+            notices.append(Notice(rel, "git submodules nested too deep; not scanned"))
+        else:
+            inner, deeper = _with_submodules(root / rel, inner, include, Excluder(root / rel, ()), depth + 1)
+            kept += [f"{rel}/{f}" for f in inner]
+            notices += [Notice(f"{rel}/{n.path}", n.reason) for n in deeper]
+    return kept, notices
+
+
+def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = (), submodules: bool = False) -> Selection:
+    """Resolve command-line targets (default: the current directory) into repository-relative files;
+    git submodules are named in a notice, or scanned too with `submodules`."""
     paths = _absolute(targets, cwd)
     root, in_git = find_root(targets, cwd)
     top = root if in_git else None
@@ -151,6 +216,11 @@ def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = ()) -> Se
     files: list[str] = []
     whole = len(paths) == 1 and paths[0].is_dir() and paths[0] == root
     tracked = _git_files(root) if top is not None and any(p.is_dir() for p in paths) else None
+    if tracked is not None:
+        tracked, module_notices = _with_submodules(root, tracked, submodules, excluder)
+        scanned = [p.relative_to(root).as_posix() for p in paths if p.is_dir() and _under(p, root)]
+        notices += [n for n in module_notices  # only the submodules inside the folders scanned
+                    if any(d == "." or n.path == d or n.path.startswith(d + "/") for d in scanned)]
     for path in paths:
         try:
             rel = path.relative_to(root).as_posix()
@@ -168,5 +238,6 @@ def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = ()) -> Se
             files.append(rel)
         else:
             notices.append(Notice(rel or str(path), "no such file; not scanned"))
-    kept = sorted({f for f in files if not excluder.excluded(f)})
+    own = _own_cache_prefix(root)
+    kept = sorted({f for f in files if not excluder.excluded(f) and not (own and f.startswith(own))})
     return Selection(root, tuple(kept), tuple(notices), top is not None, whole, any(p.is_dir() for p in paths))

@@ -55,7 +55,7 @@ def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     write_files(root, {"a.py": "import openai\n"})
     assert _scan(root) == [("a.py", 1, "openai")]
-    for pickle_file in Path(os.environ["CADRE_CACHE_DIR"]).glob("scans/*.pickle"):
+    for pickle_file in Path(os.environ["CADRE_CACHE_DIR"]).glob("scans/*.json"):
         pickle_file.write_bytes(b"not a pickle")
     assert _scan(root) == [("a.py", 1, "openai")]
 

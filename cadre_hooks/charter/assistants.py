@@ -20,6 +20,8 @@ from cadre_hooks.model import Finding
 from cadre_hooks.registry import rules_dir
 from cadre_hooks.select import glob_to_regex
 
+MAX_DECLARATION_BYTES = 2_000_000
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -67,10 +69,11 @@ def match(path: str) -> Assistant | None:
 
 def declared(root: Path, ai_usage: str) -> set[str]:
     """Assistant ids (and names, lower-cased) listed under `assistants` in AI_USAGE.md."""
-    path = root / ai_usage
+    from cadre_hooks.safeio import Refused, read_in_root
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_in_root(root, ai_usage, MAX_DECLARATION_BYTES).decode("utf-8")
+    except (Refused, UnicodeDecodeError):
         return set()
     from cadre_hooks.transparency import frontmatter
 

@@ -26,7 +26,11 @@ from typing import TYPE_CHECKING
 
 from cadre_hooks.charter import hubenv
 from cadre_hooks.findings import make_finding
+from cadre_hooks.memo import per_scan
 from cadre_hooks.model import Finding, Usage
+from cadre_hooks.safeio import Refused, read_in_root, transcode_bom
+
+MAX_SETTINGS_BYTES = 1_000_000  # a .env, Dockerfile or compose file; anything larger is not one
 
 if TYPE_CHECKING:
     from cadre_hooks.scan import ScanContext
@@ -49,7 +53,7 @@ def findings(sc: ScanContext, usages: Sequence[Usage]) -> list[tuple[Finding, in
     out = []
     for usage in loads:
         if usage.path not in files:
-            files[usage.path] = file_settings(sc.root / usage.path)
+            files[usage.path] = file_settings(sc.root, usage.path, sc.config.max_file_size)
         local = files[usage.path]
         model = local.models.get((usage.line, usage.column), usage.model)
         if model is None or not (model.startswith(DEFAULT_MODEL) or is_hub_id(model, sc.root, usage.path)):
@@ -91,12 +95,12 @@ class FileSettings:
     models: dict[tuple[int, int], str | None] = field(default_factory=dict)  # pipeline(): the real model
 
 
-def file_settings(path: Path) -> FileSettings:
+def file_settings(root: Path, rel: str, max_size: int) -> FileSettings:
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = transcode_bom(read_in_root(root, rel, max_size))
+    except Refused:
         return FileSettings()
-    if path.suffix == ".ipynb":
+    if rel.endswith(".ipynb"):
         cells = list(_notebook_cells(data))
     else:
         from cadre_hooks.detect.python.source import decode
@@ -172,7 +176,7 @@ def _pipelines(tree: ast.Module) -> dict[tuple[int, int], str | None]:
 
 
 # --- the repository ---------------------------------------------------------------------------
-_REPOSITORIES: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[str, int, int], ...], bool]] = {}
+_REPOSITORIES: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[str, int, int], ...], bool]] = per_scan({})
 
 
 def repository_disables_hub(root: Path, exclude: Sequence[str]) -> bool:
@@ -190,14 +194,14 @@ def repository_disables_hub(root: Path, exclude: Sequence[str]) -> bool:
     for rel in paths:
         full = root / rel
         try:
-            text = full.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            text = transcode_bom(read_in_root(root, rel, MAX_SETTINGS_BYTES)).decode("utf-8", errors="replace")
+        except Refused:
             continue
         name = full.name
         if hubenv.is_dockerfile(name):
             settings += hubenv.dockerfile_settings(text)
         elif hubenv.is_compose_file(name):
-            settings += hubenv.compose_settings(text, full.parent)
+            settings += hubenv.compose_settings(text, root, rel)
         else:
             settings += hubenv.dotenv_settings(text)
     value = hubenv.disables_hub(settings)

@@ -166,8 +166,13 @@ def _expand(value: str) -> str | None:
 
 
 # --- compose files --------------------------------------------------------------------------
-def compose_settings(text: str, folder: Path) -> list[Setting]:
-    """`environment:` (list or mapping) and `env_file:` of every service."""
+def compose_settings(text: str, root: Path, rel: str) -> list[Setting]:
+    """`environment:` (list or mapping) and `env_file:` of every service (`rel`, the compose file's
+    path in the repository at `root`: an `env_file` outside the repository is never read)."""
+    import posixpath
+
+    from cadre_hooks.safeio import Refused, read_in_root, transcode_bom
+
     import yaml  # only projects that download models from the hub pay for it
 
     try:
@@ -186,10 +191,12 @@ def compose_settings(text: str, folder: Path) -> list[Setting]:
         for entry in env_files if isinstance(env_files, list) else [env_files]:
             name = entry.get("path") if isinstance(entry, dict) else entry
             if isinstance(name, str):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), name))
                 try:
-                    found += dotenv_settings((folder / name).read_text(encoding="utf-8", errors="replace"))
-                except OSError:
+                    data = transcode_bom(read_in_root(root, target, 1_000_000))
+                except Refused:
                     continue
+                found += dotenv_settings(data.decode("utf-8", errors="replace"))
     return found
 
 

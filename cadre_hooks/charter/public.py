@@ -20,6 +20,7 @@ from cadre_hooks.detect.python.routefilter import has_route_decorator, route_mar
 from cadre_hooks.detect.python.webroutes import FRAMEWORK_ROOTS, HANDLER_METHODS
 from cadre_hooks.findings import make_finding
 from cadre_hooks.model import Detection, FileScan, Finding, RouteFunction, Usage
+from cadre_hooks.safeio import Refused, read_in_root
 
 if TYPE_CHECKING:
     from cadre_hooks.detect.python.crossfile import Locate
@@ -152,11 +153,9 @@ def _loader(sc: ScanContext, scans: Sequence[FileScan]) -> Loader:
             return ()
         analysed.add(rel)
         try:
-            data = (sc.root / rel).read_bytes()
-        except OSError:
-            return ()
-        if len(data) > sc.config.max_file_size:
-            return ()
+            data = read_in_root(sc.root, rel, sc.config.max_file_size)
+        except Refused:
+            return ()  # the main pass gave the notice, for a file of the selection
         return scan_file(rel, data, sc, project.locate, detections.get(rel, ()))
 
     return load
@@ -172,12 +171,11 @@ def skipped_route_modules(sc: ScanContext, scans: Sequence[FileScan], load: Load
             continue
         if rel.rsplit("/", 1)[-1] not in ("urls.py", "views.py"):
             try:
-                with open(sc.root / rel, "rb") as fh:
-                    head = fh.read(HEAD_BYTES)  # imports sit at the top; most modules stop here
-                    if not (_web_import().search(_header(head)) or has_route_decorator(head)):
-                        continue
-                    data = head + fh.read(sc.config.max_file_size)
-            except OSError:
+                head = read_in_root(sc.root, rel, sc.config.max_file_size, head=HEAD_BYTES)  # imports sit at the top
+                if not (_web_import().search(_header(head)) or has_route_decorator(head)):
+                    continue
+                data = head if len(head) < HEAD_BYTES else read_in_root(sc.root, rel, sc.config.max_file_size)
+            except Refused:
                 continue
             if not route_markers().search(data):
                 continue

@@ -10,7 +10,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from cadre_hooks.cli import EXIT_CLEAN, UsageError, add_common, command
+from cadre_hooks.cli import add_common, command
+from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.commands.scan_command import options_from, write_outputs
 from cadre_hooks.model import Suppression
 from cadre_hooks.scan import exit_status, run

@@ -17,8 +17,10 @@ import sys
 import time
 from pathlib import Path
 
-from cadre_hooks.cli import EXIT_CLEAN, UsageError, command
+from cadre_hooks.cli import command
+from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.prefilter import Prefilter
+from cadre_hooks.safeio import Refused, read_in_root
 
 # What Rust's regex engine (ripgrep) accepts after a backslash, outside a character class.
 _RG_META = set(b"\\.+*?()|[]{}^$#&-~")
@@ -75,13 +77,12 @@ def _match(files: list[str]) -> tuple[int, int, int]:
     read = size = hits = 0
     for rel in files:
         try:
-            with open(root / rel, "rb") as fh:
-                data = fh.read(max_size + 1)
-        except OSError:
+            data = read_in_root(root, rel, max_size)
+        except Refused:
             continue
         read += 1
         size += len(data)
-        if len(data) <= max_size and b"\0" not in data[:8192] and prefilter.may_hold_ai(data):
+        if b"\0" not in data[:8192] and prefilter.may_hold_ai(data):
             hits += 1
     return read, size, hits
 

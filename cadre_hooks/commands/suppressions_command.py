@@ -14,9 +14,11 @@ import os
 import sys
 from typing import Any
 
-from cadre_hooks.cli import EXIT_CLEAN, EXIT_INTERNAL, UsageError, add_common, command
+from cadre_hooks.cli import add_common, command
+from cadre_hooks.errors import EXIT_CLEAN, EXIT_INTERNAL, UsageError
 from cadre_hooks.commands.scan_command import options_from
 from cadre_hooks.model import Suppression
+from cadre_hooks.report.escape import escape
 from cadre_hooks.scan import run
 
 
@@ -28,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def as_dict(suppressions: list[Suppression]) -> dict[str, Any]:
-    items = [{"path": s.path, "line": s.line, "rules": list(s.codes), "reason": s.reason,
+    items = [{"path": escape(s.path), "line": s.line, "rules": list(s.codes), "reason": escape(s.reason),
               "has_reason": bool(s.reason)} for s in suppressions]
     by_rule: dict[str, int] = {}
     for s in suppressions:
@@ -47,7 +49,7 @@ def render_text(suppressions: list[Suppression], lang: str) -> str:
     for s in suppressions:
         codes = ",".join(s.codes) or "?"
         reason = s.reason or no_reason
-        lines.append(f"{s.path}:{s.line}: ignore[{codes}] {reason}")
+        lines.append(f"{escape(s.path)}:{s.line}: ignore[{codes}] {escape(reason)}")
     files = len({s.path for s in suppressions})
     missing = sum(1 for s in suppressions if not s.reason)
     if fr:
@@ -73,5 +75,6 @@ def list_suppressions(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_text(suppressions, ctx.lang))
     for notice in report.notices:
-        print(f"{notice.path}: {'remarque' if ctx.lang == 'fr' else 'note'}: {notice.reason}", file=sys.stderr)
+        print(f"{escape(notice.path)}: {'remarque' if ctx.lang == 'fr' else 'note'}: {escape(notice.reason)}",
+              file=sys.stderr)
     return EXIT_INTERNAL if report.extra.get("internal_error") else EXIT_CLEAN

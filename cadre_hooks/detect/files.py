@@ -1,5 +1,5 @@
 """Which detector reads a file that is not Python source: manifests, configuration files,
-JavaScript and TypeScript, chosen from the file name alone (no file is opened here).
+JavaScript and TypeScript, Go, Java, Kotlin, C#, Ruby and PHP, chosen from the file name alone (no file is opened here).
 
 Each detector module is imported only when a file of its kind passes the prefilter, so the
 per-file hot path stays cheap (PyYAML and tree-sitter are loaded only when needed).
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 Detector = Callable[[str, bytes, "DetectContext"], "FileScan"]
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
-# Lock files pin what a manifest declares: reading them would report every SDK twice.
+# Lock files pin what a manifest declares: the ones in _LOCKFILE_NAMES are read as inventory (kind
+# `lockfile`, never a finding); the others are skipped.
 LOCK_FILES = frozenset({
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "pipfile.lock",
     "uv.lock", "pdm.lock", "composer.lock", "cargo.lock", "gemfile.lock", "conda-lock.yml", "conda-lock.yaml",
@@ -54,14 +55,50 @@ _BY_NAME: dict[str, Detector] = {
     "pom.xml": _lazy("cadre_hooks.detect.maven", "scan_pom"),
     ".envrc": _lazy("cadre_hooks.detect.config.envfile", "scan_env"),
 }
+# Manifests of the other languages of an estate: .NET, Ruby, PHP, Rust, Gradle (by name, then suffix).
+_NUGET = _lazy("cadre_hooks.detect.nuget", "scan_nuget")
+_GEMS = _lazy("cadre_hooks.detect.gemfile", "scan_gemfile")
+_BY_NAME.update({
+    "packages.config": _NUGET, "directory.packages.props": _NUGET, "directory.build.props": _NUGET,
+    "gemfile": _GEMS, "gems.rb": _GEMS,
+    "composer.json": _lazy("cadre_hooks.detect.composer", "scan_composer_json"),
+    "cargo.toml": _lazy("cadre_hooks.detect.cargo", "scan_cargo_toml"),
+})
+_MANIFEST_SUFFIXES: tuple[tuple[tuple[str, ...], Detector], ...] = (
+    ((".gradle", ".gradle.kts"), _lazy("cadre_hooks.detect.gradle", "scan_gradle")),
+    ((".versions.toml",), _lazy("cadre_hooks.detect.gradle_catalog", "scan_version_catalog")),
+    ((".csproj", ".fsproj", ".vbproj", ".nuspec"), _NUGET),
+    ((".gemspec",), _GEMS),
+    ((".sbt",), _lazy("cadre_hooks.detect.sbt", "scan_sbt")),
+    ((".groovy",), _lazy("cadre_hooks.detect.groovy_script", "scan_groovy_script")),  # @Grab, then the safety net
+)
+# Source files of languages without a detector: only their hard-coded AI endpoints (rules/plain_sources.toml).
+_PLAIN_SOURCE = _lazy("cadre_hooks.detect.plain_source", "scan_plain_source")
 _CONDA_DETECTOR = _lazy("cadre_hooks.detect.conda", "scan_environment_yml")
 _JAVASCRIPT = _lazy("cadre_hooks.detect.javascript", "scan_javascript")
+# Go, Java, Kotlin, C#, Ruby, PHP: one tree-sitter engine, languages described in rules/languages/.
+_SOURCE = _lazy("cadre_hooks.detect.treesitter.engine", "scan_source")
 _ENV = _BY_NAME[".envrc"]
 _DOCKER = _lazy("cadre_hooks.detect.config.dockerfile", "scan_dockerfile")
 _YAML = _lazy("cadre_hooks.detect.config.yamlfile", "scan_yaml")
 _TOML = _lazy("cadre_hooks.detect.config.tomlfile", "scan_toml")
 _JSON = _lazy("cadre_hooks.detect.config.jsonfile", "scan_json")
 _INI = _lazy("cadre_hooks.detect.config.inifile", "scan_ini")
+_PROPERTIES = _lazy("cadre_hooks.detect.config.properties", "scan_properties")
+_TERRAFORM = _lazy("cadre_hooks.detect.terraform", "scan_terraform")
+# Lock files are inventory (kind `lockfile`, never a finding): the names cadre_hooks.detect.lockfiles reads.
+_LOCKFILE = _lazy("cadre_hooks.detect.lockfiles", "scan_lockfile")
+_LOCKFILE_NAMES = frozenset({
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "uv.lock", "pdm.lock",
+    "pipfile.lock", "gemfile.lock", "gems.locked", "composer.lock", "go.sum", "cargo.lock", "packages.lock.json",
+    "gradle.lockfile",
+})
+
+
+def source_suffixes() -> tuple[str, ...]:
+    from cadre_hooks.detect.treesitter.language import suffixes
+
+    return suffixes()
 
 
 def is_requirements_file(path: str) -> bool:
@@ -82,10 +119,15 @@ def detector_by_name(path: str) -> Detector | None:
     found = _BY_NAME.get(lower)
     if found is not None:
         return found
+    for suffixes, manifest in _MANIFEST_SUFFIXES:
+        if lower.endswith(suffixes):
+            return manifest
     if lower.endswith(JS_SUFFIXES):
         return _JAVASCRIPT
-    if lower in LOCK_FILES or lower.endswith(".lock") or lower in OWN_CONFIG:
-        return None
+    if lower.endswith(source_suffixes()) and not lower.endswith(".gradle.kts"):
+        return _SOURCE
+    if lower in LOCK_FILES or lower.endswith(".lock") or lower in OWN_CONFIG or lower in _LOCKFILE_NAMES:
+        return _LOCKFILE if lower in _LOCKFILE_NAMES else None
     if is_requirements_file(path):
         return _REQUIREMENTS_DETECTOR
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
@@ -100,4 +142,15 @@ def detector_by_name(path: str) -> Detector | None:
         return _JSON
     if lower.endswith((".ini", ".cfg", ".conf", ".cnf")):
         return _INI
-    return None
+    if lower.endswith(".properties"):
+        return _PROPERTIES
+    if lower.endswith((".tf", ".tofu")):
+        return _TERRAFORM
+    return _plain_source(lower)
+
+
+def _plain_source(lower: str) -> Detector | None:
+    """The last resort: a source file of a language no other detector reads."""
+    from cadre_hooks.detect.plain_source import suffixes
+
+    return _PLAIN_SOURCE if lower.endswith(suffixes()) else None

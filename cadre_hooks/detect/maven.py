@@ -1,7 +1,9 @@
 """`pom.xml`: Maven `<dependency>` elements, each `groupId:artifactId` a `dependency` usage of its
 provider at the line of its `<artifactId>`. Read with the stdlib expat parser, which gives line
 numbers and never fetches external entities; comments are not elements, so a commented-out
-dependency is nothing.
+dependency is nothing. A `<dependencyManagement>` entry only pins a version (a BOM such as
+`spring-ai-bom` lists every module it could pin): the usage is the `<dependencies>` entry that
+declares the artifact, in this pom or in a module's.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ class _Dependencies:
             self.current[local] = "".join(self.text).strip()
             if local == "artifactId":
                 self.current_at = self.artifact_at
-        elif local == "dependency" and "groupId" in self.current and "artifactId" in self.current:
+        elif local == "dependency" and "groupId" in self.current and "artifactId" in self.current \
+                and "dependencyManagement" not in self.stack:
             line, column = self.current_at
             self.found.append((f"{self.current['groupId']}:{self.current['artifactId']}", line, column))
         self.stack.pop()

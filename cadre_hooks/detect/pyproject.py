@@ -16,7 +16,7 @@ from typing import Any
 from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import unique
 from cadre_hooks.detect.config.tomlfile import OWN_TABLE, toml_detections
-from cadre_hooks.detect.config.tomltext import TOMLDecodeError, TomlText, loads
+from cadre_hooks.detect.config.tomltext import TOML_ERRORS, TomlText, loads, toml_reason
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.requirements import requirement_name
 from cadre_hooks.detect.textfile import Parsed, read_structured
@@ -108,7 +108,7 @@ def _line_scan(ctx: DetectContext, path: str, text: str) -> tuple[Detection, ...
 
 
 def _read(path: str, data: bytes, ctx: DetectContext) -> Parsed[dict[str, Any]] | FileScan:
-    return read_structured(path, data, loads, (TOMLDecodeError,), "valid TOML", str,
+    return read_structured(path, data, loads, TOML_ERRORS, "valid TOML", toml_reason,
                            lambda text: _line_scan(ctx, path, text))
 
 

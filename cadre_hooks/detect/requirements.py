@@ -18,6 +18,7 @@ from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
 from cadre_hooks.detect.textfile import decode
 from cadre_hooks.model import Detection, FileScan, Notice, Suppression
+from cadre_hooks.safeio import Refused, read_in_root, transcode_bom
 
 # PEP 508: a name, optional [extras], then nothing, a version specifier, a URL or a marker.
 _REQUIREMENT = re.compile(
@@ -30,6 +31,7 @@ _EDITABLE = re.compile(r"^(?:-e|--editable)\s+(?P<target>\S+)")
 _EGG = re.compile(r"#egg=(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
 _OPTION_IN_LINE = re.compile(r"\s--?[a-zA-Z].*$")
 MAX_INCLUDE_DEPTH = 8
+MAX_INCLUDE_BYTES = 2_000_000  # an included requirements file; anything larger is not one
 
 
 def requirement_name(text: str) -> str | None:
@@ -119,10 +121,12 @@ def _follow(path: str, text: str, ctx: DetectContext, seen: set[str], depth: int
             notices.append(Notice(path, f"-r {target}: includes nested too deep; not followed"))
             continue
         try:
-            included, decode_notices = decode(rel, Path(root / rel).read_bytes())
-        except OSError as err:
-            notices.append(Notice(path, f"-r {target}: cannot read ({err.strerror or err}); not followed"))
+            data = transcode_bom(read_in_root(root, rel, MAX_INCLUDE_BYTES))
+        except Refused as refused:
+            notices.append(Notice(path, f"-r {target}: {refused.reason.split(';')[0]}; not followed",
+                                  refused.kind))
             continue
+        included, decode_notices = decode(rel, data)
         notices.extend(decode_notices)
         detections.extend(declarations(rel, included, ctx))
         suppressions.extend(scan_lines(rel, included))

@@ -2,7 +2,9 @@
 
 Loading ~60 TOML files costs a few tens of milliseconds, too much for every pre-commit call,
 so the parsed data is cached in the user's cache directory, keyed on the names, sizes and
-modification times of the rule files (schema validation happens in the tests, not here).
+modification times of the rule files (schema validation happens in the tests, not here). The
+cache is JSON, read capped and checked for its shape: a crafted or damaged file can neither run
+code nor exhaust memory, and any cache that does not load is ignored and rewritten.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "3"
+_MAX_CACHE_BYTES = 64_000_000  # the compiled registry is ~150 KB
 
 
 def rules_dir() -> Path:
@@ -53,7 +56,9 @@ def load_raw(root: Path) -> dict[str, Any]:
     checks = [tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "checks").glob("*.toml"))]
     regions_file = root / "regions.toml"
     regions = tomllib.loads(regions_file.read_text(encoding="utf-8")) if regions_file.is_file() else {}
-    return {"providers": providers, "checks": checks, "regions": regions}
+    operations_file = root / "operations.toml"
+    operations = tomllib.loads(operations_file.read_text(encoding="utf-8")) if operations_file.is_file() else {}
+    return {"providers": providers, "checks": checks, "regions": regions, "operations": operations}
 
 
 @functools.lru_cache(maxsize=4)
@@ -66,29 +71,61 @@ def registry_stamp(root: Path | None = None) -> str:
     return stamp.hexdigest()[:20]
 
 
-def _cached_raw(root: Path) -> dict[str, Any]:
-    target = cache_dir() / f"registry-{registry_stamp(root)}.pickle"
+@functools.lru_cache(maxsize=4)
+def registry_digest(root: Path | None = None) -> str:
+    """A digest of the rule files' names and contents: the registry's identity, for cache keys
+    that must not depend on modification times (a fresh checkout of the same rules)."""
+    base = root or rules_dir()
+    digest = hashlib.sha256(_CACHE_VERSION.encode())
+    for path in _toml_files(base):
+        digest.update(f"{path.relative_to(base).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:20]
+
+
+def _valid_raw(data: Any) -> bool:
+    """The shape `load_raw` gives: lists of tables for providers and checks, a table of regions."""
+    return (isinstance(data, dict) and isinstance(data.get("providers"), list)
+            and isinstance(data.get("checks"), list) and isinstance(data.get("regions"), dict)
+            and all(isinstance(t, dict) for t in (*data["providers"], *data["checks"])))
+
+
+def _read_cached(target: Path) -> dict[str, Any] | None:
+    from cadre_hooks.safeio import Refused, read_capped
+
     try:
-        with target.open("rb") as fh:
-            data: dict[str, Any] = pickle.load(fh)
-            return data
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
-        pass
+        data: Any = json.loads(read_capped(target, _MAX_CACHE_BYTES, "cache file"))
+    except (Refused, ValueError, RecursionError, MemoryError):
+        return None
+    return data if _valid_raw(data) else None
+
+
+def _cached_raw(root: Path) -> tuple[dict[str, Any], bool]:
+    """The rule data, and whether it came from the cache."""
+    target = cache_dir() / f"registry-{registry_stamp(root)}.json"
+    cached = _read_cached(target)
+    if cached is not None:
+        return cached, True
     data = load_raw(root)
     try:
+        text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_text(text, encoding="ascii")
         os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only home only costs speed
-    return data
+    except (OSError, TypeError, ValueError):
+        pass  # a read-only home (or a value JSON cannot hold) only costs speed
+    return data, False
 
 
 @functools.lru_cache(maxsize=4)
 def load_registry(root: Path | None = None) -> Registry:
     """The registry of the installed rule data (or of `root`), built once per process."""
     base = root or rules_dir()
-    raw = _cached_raw(base)
-    return Registry(raw["providers"], raw["checks"], raw["regions"])
+    raw, from_cache = _cached_raw(base)
+    if from_cache:
+        try:
+            return Registry(raw["providers"], raw["checks"], raw["regions"], raw.get("operations"))
+        except Exception:  # a cache of the right shape but wrong content: the rule files decide
+            raw = load_raw(base)
+    return Registry(raw["providers"], raw["checks"], raw["regions"], raw.get("operations"))

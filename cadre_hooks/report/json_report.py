@@ -10,6 +10,9 @@ from cadre_hooks.model import Report
 
 
 def as_dict(report: Report) -> dict[str, Any]:
+    from cadre_hooks.report.text import skipped_for_size
+
+    too_large = skipped_for_size(report)
     return {
         "tool": {"name": "cadre-hooks", "version": __version__},
         "usages": [
@@ -37,8 +40,13 @@ def as_dict(report: Report) -> dict[str, Any]:
             "errors": sum(1 for f in report.findings if f.severity == "error" and not f.suppressed),
             "warnings": sum(1 for f in report.findings if f.severity == "warning" and not f.suppressed),
             "suppressed": sum(1 for f in report.findings if f.suppressed),
+            **({"skipped_too_large": too_large} if too_large else {}),
         },
         **{key: report.extra[key] for key in ("baseline", "diff") if key in report.extra},  # narrowed scans
+        "provenance": {"cadre_version": report.provenance.cadre_version,
+                       "registry_hash": report.provenance.registry_hash,
+                       "interpreter": report.provenance.interpreter,
+                       "configuration": list(report.provenance.configuration)},
     }
 
 

@@ -11,6 +11,7 @@ than have the whole upload refused.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ def _text(value: object, lang: str) -> str:
 
 
 def _artifact(path: str) -> dict[str, str]:
-    return {"uri": quote(path.replace("\\", "/")), "uriBaseId": SRCROOT}
+    # Paths are already POSIX; a backslash is part of a name (or of an escape such as `\xff`).
+    return {"uri": quote(path.replace(os.sep, "/") if os.sep != "/" else path), "uriBaseId": SRCROOT}
 
 
 def rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:

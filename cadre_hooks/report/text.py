@@ -5,6 +5,13 @@ from __future__ import annotations
 from cadre_hooks.model import Report
 
 
+def skipped_for_size(report: Report) -> int:
+    """Files not scanned because they exceed max_file_size (their notices say which)."""
+    from cadre_hooks.safeio import TOO_LARGE
+
+    return len({n.path for n in report.notices if n.kind == TOO_LARGE})
+
+
 def render(report: Report, lang: str) -> str:
     lines = []
     shown = [f for f in report.findings if not f.suppressed]
@@ -17,13 +24,16 @@ def render(report: Report, lang: str) -> str:
     warnings = len(shown) - errors
     suppressed = len(report.findings) - len(shown)
     providers = sorted({u.provider or "?" for u in report.usages})
+    too_large = skipped_for_size(report)
     if lang == "fr":
         summary = (f"cadre : {len(report.usages)} usage(s) d'IA ({', '.join(providers) or 'aucun'}), "
                    f"{errors} erreur(s), {warnings} avertissement(s), {suppressed} exception(s) justifiée(s), "
-                   f"{report.files_scanned} fichier(s)")
+                   f"{report.files_scanned} fichier(s)"
+                   + (f", {too_large} ignoré(s) car plus grand(s) que max_file_size" if too_large else ""))
     else:
         summary = (f"cadre: {len(report.usages)} AI usage(s) ({', '.join(providers) or 'none'}), "
                    f"{errors} error(s), {warnings} warning(s), {suppressed} suppressed, "
-                   f"{report.files_scanned} file(s)")
+                   f"{report.files_scanned} file(s)"
+                   + (f", {too_large} skipped as larger than max_file_size" if too_large else ""))
     lines.append(summary)
     return "\n".join(lines) + "\n"

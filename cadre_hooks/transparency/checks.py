@@ -61,6 +61,8 @@ def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
     path = declaration_path(sc)
     emit = _Emit(sc, path)
     full = sc.root / path
+    inventory = usages
+    usages = [u for u in usages if u.kind != "lockfile"]  # a lock file alone asks for no declaration
     if not (full.exists() or full.is_symlink()):
         if usages:
             _missing(emit, spec, usages, full)
@@ -74,7 +76,7 @@ def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
     for item in declaration.problems:
         emit("CDR202", item.line, item.key, detail=document.describe(item, spec, sc.lang, declaration.lang))
     if declaration.providers is not None:
-        _compare(emit, spec, declaration, usages)
+        _compare(emit, spec, declaration, usages, {u.provider for u in inventory if u.provider})
     if declaration.last_review is not None:
         _review(emit, declaration.last_review, today)
     if declaration.user_facing is not None and declaration.user_facing[0]:
@@ -86,19 +88,15 @@ def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
 
 def read_text(full: Path, root: Path, max_size: int) -> tuple[str | None, tuple[str, dict[str, str]] | None]:
     """The file's text, or the reason it cannot be read (never an exception)."""
+    from cadre_hooks.safeio import OUTSIDE, TOO_LARGE, Refused, read_in_root, transcode_bom
+
     try:
-        real = full.resolve(strict=True)
-        real.relative_to(root.resolve())
-        if not real.is_file():
-            return None, ("unreadable", {"reason": "not a regular file"})
-        size = real.stat().st_size
-        if size > max_size:
-            return None, ("unreadable", {"reason": f"{size} bytes, more than max_file_size ({max_size})"})
-        data = real.read_bytes()
-    except ValueError:
-        return None, ("unreadable", {"reason": "symbolic link pointing outside the repository"})
-    except (OSError, RuntimeError) as err:
-        return None, ("unreadable", {"reason": getattr(err, "strerror", None) or str(err)})
+        data = transcode_bom(read_in_root(root, os.path.relpath(full, root), max_size))
+    except Refused as refused:
+        reasons = {OUTSIDE: "symbolic link pointing outside the repository",
+                   TOO_LARGE: f"more than max_file_size ({max_size}) bytes"}
+        reason = reasons.get(refused.kind, refused.reason.split(";")[0])
+        return None, ("unreadable", {"reason": reason})
     if b"\0" in data:
         return None, ("not_text", {})
     try:
@@ -128,7 +126,10 @@ def _missing(emit: _Emit, spec: Spec, usages: Sequence[Usage], full: Path) -> No
     emit("CDR201", 1, "missing", providers=", ".join(names), where=_where(spec, lang, usages), rename=rename)
 
 
-def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages: Sequence[Usage]) -> None:
+def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages: Sequence[Usage],
+             installed: set[str]) -> None:
+    """CDR203 for a provider used and not declared; CDR204 for one declared and found nowhere, not
+    even installed (`installed`: providers of every usage, lock files included)."""
     declared = {d.id: d for d in declaration.providers or ()}
     used: dict[str, list[Usage]] = {}
     for usage in usages:
@@ -144,7 +145,7 @@ def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages:
     if not emit.sc.selection.whole_repository:
         return  # part of the repository: a provider not seen here may be used elsewhere
     for pid, item in declared.items():
-        if pid in used:
+        if pid in used or pid in installed:
             continue
         detail = ""
         if pid not in registry.providers:

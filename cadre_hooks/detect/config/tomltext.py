@@ -17,6 +17,12 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 TOMLDecodeError = tomllib.TOMLDecodeError
+TOML_ERRORS = (tomllib.TOMLDecodeError, RecursionError)  # a table nested thousands deep is not data
+
+
+def toml_reason(err: Exception) -> str:
+    """One line on why a TOML document did not load."""
+    return "nested too deep" if isinstance(err, RecursionError) else str(err)
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
 _KEY_PART = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(?:\.|$)""")
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 from pathlib import Path
 
 from cadre_hooks.detect.python.source import decode
 from cadre_hooks.detect.python.values import Evaluator, Scope, Unresolved, Value, module_scope
+from cadre_hooks.memo import per_scan
+from cadre_hooks.safeio import Refused, read_in_root
 
 MAX_MODULE_BYTES = 1_000_000
 
@@ -64,11 +67,9 @@ class ProjectIndex:
     @functools.lru_cache(maxsize=256)  # keyed on size and mtime too: an edited module is read again
     def _parsed_version(self, path: Path, size: int, mtime_ns: int) -> tuple[ast.Module, Scope] | None:
         try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        if len(data) > MAX_MODULE_BYTES:
-            return None
+            data = read_in_root(self.root, os.path.relpath(path, self.root), MAX_MODULE_BYTES)
+        except (Refused, ValueError):
+            return None  # outside the repository, not a regular file, too large: never parsed
         text, _, _ = decode(data)
         try:
             module = ast.parse(text)
@@ -93,3 +94,7 @@ class ProjectIndex:
             mod, imported, lvl = scope.imports[name]
             return self.constant(rel, mod, imported, lvl, depth + 1) if depth < 6 else Unresolved()
         return Unresolved()
+
+
+# The parsed modules are remembered per instance (the cache holds `self`): forgotten after each scan.
+per_scan(ProjectIndex._parsed_version)
