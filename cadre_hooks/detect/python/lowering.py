@@ -59,13 +59,20 @@ def parse_lowered(text: str) -> ast.Module | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(lowered)
-        restored = _RestoreStrings().visit(tree)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    if not isinstance(restored, ast.Module):
+    changed = {number for number, (new, old)
+               in enumerate(zip(_NEWLINES.split(lowered), _NEWLINES.split(text)), start=1) if new != old}
+    # Only the statements that hold a changed line have markers or positions to fix.
+    touched = [stmt for stmt in tree.body
+               if any(line in changed for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))]
+    try:
+        for stmt in touched:
+            _RestoreStrings().visit(stmt)
+    except RecursionError:
         return None
-    _map_positions(restored, lowered, text)
-    return restored
+    _map_positions(touched, lowered, text, changed)
+    return tree
 
 
 def lower(text: str) -> str | None:
@@ -452,12 +459,10 @@ class _Columns:
         return char if old.isascii() else len(old[:char].encode("utf-8"))
 
 
-def _map_positions(tree: ast.Module, lowered: str, original: str) -> None:
+def _map_positions(statements: list[ast.stmt], lowered: str, original: str, changed: set[int]) -> None:
     columns = {number: _Columns(new, old) for number, (new, old)
-               in enumerate(zip(_NEWLINES.split(lowered), _NEWLINES.split(original)), start=1) if new != old}
-    if not columns:
-        return
-    for node in ast.walk(tree):
+               in enumerate(zip(_NEWLINES.split(lowered), _NEWLINES.split(original)), start=1) if number in changed}
+    for node in (n for stmt in statements for n in ast.walk(stmt)):
         line = getattr(node, "lineno", None)
         if line in columns:
             node.col_offset = columns[line].start(node.col_offset)  # type: ignore[attr-defined]
