@@ -25,6 +25,7 @@ from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python import fallback, scan_source
 from cadre_hooks.detect.python.source import read
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice
+from cadre_hooks.sdkscope import DEFAULT_FACT
 
 # Cell magics whose body is Python run by IPython; every other cell magic (bash, html, sql,
 # writefile, javascript...) holds something else.
@@ -117,9 +118,8 @@ def scan_notebook(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         path, detections=tuple(detections),
         suppressions=tuple(dataclasses.replace(s, line=at(s.line)) for s in scan.suppressions),
         models=tuple(_moved(m, at) for m in scan.models),
-        notices=tuple(dict.fromkeys([*notices, *scan.notices])), facts=scan.facts, depends_on=scan.depends_on,
-        routes=tuple(dataclasses.replace(r, line=at(r.line), handler_line=at(r.handler_line) if r.handler_line else 0,
-                                         ai_line=at(r.ai_line) if r.ai_line else 0) for r in scan.routes))
+        notices=tuple(dict.fromkeys([*notices, *scan.notices])), depends_on=scan.depends_on,
+        facts=tuple(f for f in scan.facts if f.startswith(DEFAULT_FACT)))  # the SDK resolution's (sdkscope)
 
 
 _Item = TypeVar("_Item", Detection, ModelRef)
