@@ -11,13 +11,14 @@ older ones, and the result goes through `ast.parse` again:
 - `except A, B:` (3.14) gets its brackets; `except*`, `*Ts` in subscripts and star annotations
   (3.11) become `except`, `Ts`.
 
+Only the top-level statements the interpreter rejects go through libcst (it costs ~0.3 ms a line).
 Every line stays where it was (text removed with its newlines is replaced by `\\` continuations),
-and the positions of the tree are mapped back to the original columns (a character alignment of
-the few lines that changed), so the analysis runs on the original text with exact positions.
+and the positions of the tree are mapped back to the original columns (an alignment of the words
+of the few lines that changed), so the analysis runs on the original text with exact positions.
 
 libcst is imported here only, when the stdlib parser has failed: the per-file fast path never pays
 for it. Its native parser overflows the C stack on very deep expressions, which would kill the
-worker process, so input past a nesting budget (`_within_budget`) is not handed to it.
+worker process, so input past a nesting budget (`_top_level_statements`) is not handed to it.
 """
 
 from __future__ import annotations
@@ -348,18 +349,25 @@ def _lowering(module: cst.Module) -> cst.CSTTransformer:
                              + self._code(part.whitespace_after_expression) + self._code(part.equal))
                     # escaped character by character: its words must not align with the code's names
                     escaped = "".join(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
-                                      for c in " ".join(shown.split("\n")))
+                                      for c in shown)
                     args.append(cst.Arg(cst.SimpleString(f'"{escaped}"')))
                 conversion = part.conversion or ("r" if part.equal is not None and part.format_spec is None else "")
                 spec: cst.BaseExpression = cst.Name("None")
                 if part.format_spec is not None:
                     spec_args = self._parts(part.format_spec, prefix, quote) or [cst.Arg(cst.SimpleString('""'))]
                     spec = cst.Call(func=cst.Name(_FSTRING), args=spec_args)
-                value = cst.Arg(part.expression, comma=cst.Comma(whitespace_before=part.whitespace_after_expression))
-                args.append(cst.Arg(cst.Call(
-                    func=cst.Name(_FVALUE), whitespace_before_args=part.whitespace_before_expression,
-                    args=[value, cst.Arg(cst.Integer(hex(ord(conversion)) if conversion else "0x0"), comma=cst.Comma()),
-                          cst.Arg(spec)])))
+                # the whitespace around `=` of f"{x = }" may hold line breaks and comments: kept in place
+                around = (part.equal.whitespace_before, part.equal.whitespace_after) if part.equal is not None \
+                    else (cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+                expression = part.expression  # in brackets: `{a, b}` and `{yield x}` are not call arguments
+                expression = expression.with_changes(lpar=[cst.LeftParen(), *expression.lpar],
+                                                     rpar=[*expression.rpar, cst.RightParen()])
+                value = cst.Arg(expression, comma=cst.Comma(whitespace_before=part.whitespace_after_expression,
+                                                                 whitespace_after=around[0]))
+                code = cst.Arg(cst.Integer(hex(ord(conversion)) if conversion else "0x0"),
+                               whitespace_after_arg=around[1], comma=cst.Comma())
+                args.append(cst.Arg(cst.Call(func=cst.Name(_FVALUE), args=[value, code, cst.Arg(spec)],
+                                             whitespace_before_args=part.whitespace_before_expression)))
             return [a.with_changes(comma=cst.Comma()) if i < len(args) - 1 and a.comma is cst.MaybeSentinel.DEFAULT
                     else a for i, a in enumerate(args)]
 
