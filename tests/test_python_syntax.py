@@ -96,6 +96,7 @@ SNIPPETS = [
     'try:\n    pass\nexcept* (ValueError, TypeError):\n    pass\n',
     'x = t"{a!r} {b:>{w}}"\n',
     '@decorator\nclass A[T]:\n    def m[U](self) -> U: ...\nelse_ = 1\n',
+    'x = f"{3,} {"a"}"\ny = f"{1+2 = # c\n  }{"q"}"\ndef g():\n    yield f"{(yield)} {"a"}"\n',
 ]
 
 

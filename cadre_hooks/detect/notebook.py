@@ -117,9 +117,8 @@ def scan_notebook(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         path, detections=tuple(detections),
         suppressions=tuple(dataclasses.replace(s, line=at(s.line)) for s in scan.suppressions),
         models=tuple(_moved(m, at) for m in scan.models),
-        notices=tuple(dict.fromkeys([*notices, *scan.notices])), facts=scan.facts, depends_on=scan.depends_on,
-        routes=tuple(dataclasses.replace(r, line=at(r.line), handler_line=at(r.handler_line) if r.handler_line else 0,
-                                         ai_line=at(r.ai_line) if r.ai_line else 0) for r in scan.routes))
+        notices=tuple(dict.fromkeys([*notices, *scan.notices])), depends_on=scan.depends_on,
+        facts=tuple(f for f in scan.facts if f.startswith(DEFAULT_FACT)))  # the SDK resolution's (sdkscope)
 
 
 _Item = TypeVar("_Item", Detection, ModelRef)
@@ -180,12 +179,17 @@ def _code_cells(path: str, raw: str, notebook: dict[str, object], notices: list[
 class _Finder:
     """Finds, in order, the file line where each JSON string of the cells begins."""
 
+    _MISSES = 20  # a miss scans the rest of the file (outputs can weigh megabytes): give up after a few
+
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.cursor = 0
         self.line = 1
+        self.misses = 0
 
     def line_of(self, piece: str) -> int:
+        if self.misses >= self._MISSES:
+            return self.line
         for ascii_only in (False, True):
             needle = json.dumps(piece, ensure_ascii=ascii_only)[:-1]  # the opening quote, no closing one
             found = self.raw.find(needle, self.cursor)
@@ -193,6 +197,7 @@ class _Finder:
                 self.line += self.raw.count("\n", self.cursor, found)
                 self.cursor = found + 1
                 return self.line
+        self.misses += 1
         return self.line  # written with other escapes: the line of the previous piece
 
 

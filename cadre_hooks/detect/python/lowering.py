@@ -11,13 +11,14 @@ older ones, and the result goes through `ast.parse` again:
 - `except A, B:` (3.14) gets its brackets; `except*`, `*Ts` in subscripts and star annotations
   (3.11) become `except`, `Ts`.
 
+Only the top-level statements the interpreter rejects go through libcst (it costs ~0.3 ms a line).
 Every line stays where it was (text removed with its newlines is replaced by `\\` continuations),
-and the positions of the tree are mapped back to the original columns (a character alignment of
-the few lines that changed), so the analysis runs on the original text with exact positions.
+and the positions of the tree are mapped back to the original columns (an alignment of the words
+of the few lines that changed), so the analysis runs on the original text with exact positions.
 
 libcst is imported here only, when the stdlib parser has failed: the per-file fast path never pays
 for it. Its native parser overflows the C stack on very deep expressions, which would kill the
-worker process, so input past a nesting budget (`_within_budget`) is not handed to it.
+worker process, so input past a nesting budget (`_top_level_statements`) is not handed to it.
 """
 
 from __future__ import annotations
@@ -59,13 +60,20 @@ def parse_lowered(text: str) -> ast.Module | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(lowered)
-        restored = _RestoreStrings().visit(tree)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    if not isinstance(restored, ast.Module):
+    changed = {number for number, (new, old)
+               in enumerate(zip(_NEWLINES.split(lowered), _NEWLINES.split(text)), start=1) if new != old}
+    # Only the statements that hold a changed line have markers or positions to fix.
+    touched = [stmt for stmt in tree.body
+               if any(line in changed for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))]
+    try:
+        for stmt in touched:
+            _RestoreStrings().visit(stmt)
+    except RecursionError:
         return None
-    _map_positions(restored, lowered, text)
-    return restored
+    _map_positions(touched, lowered, text, changed)
+    return tree
 
 
 def lower(text: str) -> str | None:
@@ -341,18 +349,25 @@ def _lowering(module: cst.Module) -> cst.CSTTransformer:
                              + self._code(part.whitespace_after_expression) + self._code(part.equal))
                     # escaped character by character: its words must not align with the code's names
                     escaped = "".join(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
-                                      for c in " ".join(shown.split("\n")))
+                                      for c in shown)
                     args.append(cst.Arg(cst.SimpleString(f'"{escaped}"')))
                 conversion = part.conversion or ("r" if part.equal is not None and part.format_spec is None else "")
                 spec: cst.BaseExpression = cst.Name("None")
                 if part.format_spec is not None:
                     spec_args = self._parts(part.format_spec, prefix, quote) or [cst.Arg(cst.SimpleString('""'))]
                     spec = cst.Call(func=cst.Name(_FSTRING), args=spec_args)
-                value = cst.Arg(part.expression, comma=cst.Comma(whitespace_before=part.whitespace_after_expression))
-                args.append(cst.Arg(cst.Call(
-                    func=cst.Name(_FVALUE), whitespace_before_args=part.whitespace_before_expression,
-                    args=[value, cst.Arg(cst.Integer(hex(ord(conversion)) if conversion else "0x0"), comma=cst.Comma()),
-                          cst.Arg(spec)])))
+                # the whitespace around `=` of f"{x = }" may hold line breaks and comments: kept in place
+                around = (part.equal.whitespace_before, part.equal.whitespace_after) if part.equal is not None \
+                    else (cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+                expression = part.expression  # in brackets: `{a, b}` and `{yield x}` are not call arguments
+                expression = expression.with_changes(lpar=[cst.LeftParen(), *expression.lpar],
+                                                     rpar=[*expression.rpar, cst.RightParen()])
+                value = cst.Arg(expression, comma=cst.Comma(whitespace_before=part.whitespace_after_expression,
+                                                                 whitespace_after=around[0]))
+                code = cst.Arg(cst.Integer(hex(ord(conversion)) if conversion else "0x0"),
+                               whitespace_after_arg=around[1], comma=cst.Comma())
+                args.append(cst.Arg(cst.Call(func=cst.Name(_FVALUE), args=[value, code, cst.Arg(spec)],
+                                             whitespace_before_args=part.whitespace_before_expression)))
             return [a.with_changes(comma=cst.Comma()) if i < len(args) - 1 and a.comma is cst.MaybeSentinel.DEFAULT
                     else a for i, a in enumerate(args)]
 
@@ -452,12 +467,10 @@ class _Columns:
         return char if old.isascii() else len(old[:char].encode("utf-8"))
 
 
-def _map_positions(tree: ast.Module, lowered: str, original: str) -> None:
+def _map_positions(statements: list[ast.stmt], lowered: str, original: str, changed: set[int]) -> None:
     columns = {number: _Columns(new, old) for number, (new, old)
-               in enumerate(zip(_NEWLINES.split(lowered), _NEWLINES.split(original)), start=1) if new != old}
-    if not columns:
-        return
-    for node in ast.walk(tree):
+               in enumerate(zip(_NEWLINES.split(lowered), _NEWLINES.split(original)), start=1) if number in changed}
+    for node in (n for stmt in statements for n in ast.walk(stmt)):
         line = getattr(node, "lineno", None)
         if line in columns:
             node.col_offset = columns[line].start(node.col_offset)  # type: ignore[attr-defined]
