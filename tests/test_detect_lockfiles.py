@@ -157,7 +157,8 @@ def test_a_lock_file_alone_is_inventory_not_a_finding(tmp_path: Path, cadre) -> 
     assert result.rules() == []
 
 
-def test_a_direct_dependency_still_fails_beside_its_lock_file(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+def test_a_direct_dependency_still_fails_beside_its_lock_file(
+        tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
     root = make_repo(tmp_path / "repo", {
         "package.json": '{"dependencies": {"openai": "^4.67.0"}}',
         "package-lock.json": '{"packages": {"node_modules/openai": {"version": "4.67.0"}}}',

@@ -176,3 +176,33 @@ def test_registry_modules_that_provision_ai(tmp_path: Path) -> None:
         """,
     })
     assert _by_line(report) == {1: ("azure-openai", "swedencentral", None), 10: ("aws-bedrock", None, None)}
+
+
+def test_objects_in_variables_and_locals(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "main.tf": """
+            variable "regions" {
+              default = {
+                main   = "westeurope"
+                backup = "eastus"
+              }
+            }
+            locals {
+              settings = { ai = { "location" = var.regions["main"] }, zones = ["northeurope", "eastus2"] }
+            }
+            resource "azurerm_cognitive_account" "a" {
+              kind     = "OpenAI"
+              location = local.settings.ai.location
+            }
+            resource "azurerm_cognitive_account" "b" {
+              kind     = "OpenAI"
+              location = var.regions.backup
+            }
+            resource "azurerm_cognitive_account" "c" {
+              kind     = "OpenAI"
+              location = local.settings.zones[1]
+            }
+        """,
+    })
+    assert _by_line(report) == {10: ("azure-openai", "westeurope", None), 14: ("azure-openai", "eastus", None),
+                                18: ("azure-openai", "eastus2", None)}

@@ -22,7 +22,6 @@ from cadre_hooks.detect.textfile import Lines, decode
 from cadre_hooks.model import Detection, FileScan, Notice
 
 
-
 @dataclass(frozen=True, slots=True)
 class Locked:
     """One locked package. JSON readers leave `line` at 0 and say which string to look for
@@ -52,15 +51,22 @@ def _json_lines(text: str, wanted: list[Locked]) -> list[int]:
     cursor = 0
     for item in wanted:
         needle = json.dumps(item.needle or item.name)
-        pos = text.find(needle, cursor)
-        while pos >= 0 and item.key and not text[pos + len(needle):pos + len(needle) + 32].lstrip().startswith(":"):
-            pos = text.find(needle, pos + 1)
+        pos = _find(text, needle, cursor, item.key)
+        if pos < 0:  # out of document order (a nested entry of lockfileVersion 1): from the start
+            pos = _find(text, needle, 0, item.key)
         if pos < 0:
             out.append(1)
             continue
         out.append(lines.position(pos)[0])
         cursor = pos + len(needle)
     return out
+
+
+def _find(text: str, needle: str, start: int, key: bool) -> int:
+    pos = text.find(needle, start)
+    while pos >= 0 and key and not text[pos + len(needle):pos + len(needle) + 32].lstrip().startswith(":"):
+        pos = text.find(needle, pos + 1)
+    return pos
 
 
 def _npm_name(key: str) -> str:

@@ -209,8 +209,10 @@ def load_module(ctx: DetectContext, path: str, own: ParsedFile) -> tuple[Module,
 
 
 # --- evaluation -----------------------------------------------------------------------------
-def _reference(expression: Node) -> list[str] | None:
-    """`var.region` → ["var", "region"]; None when the expression is not a plain reference."""
+def _reference(expression: Node, keys: bool = False) -> list[str] | None:
+    """`var.region` → ["var", "region"]; None when the expression is not a plain reference. Indexes
+    are left out (`aws_x.y[0].region`: every instance shares the attribute written once), or kept
+    when `keys` and literal (`var.regions["main"]` → ["var", "regions", "main"])."""
     children = [c for c in expression.named_children if c.type != "comment"]
     if not children or children[0].type != "variable_expr":
         return None
@@ -218,11 +220,48 @@ def _reference(expression: Node) -> list[str] | None:
     for child in children[1:]:
         if child.type == "get_attr":
             parts += [_text(c) for c in child.named_children if c.type == "identifier"]
+        elif child.type == "index" and keys:
+            inner = next((c for c in child.named_children[0].named_children if c.type == "expression"), None) \
+                if child.named_children else None
+            literal = inner.named_children[0] if inner is not None and inner.named_children else None
+            if literal is None or literal.type != "literal_value":
+                return None
+            text = value(inner, Module())
+            if text is None:
+                return None
+            parts.append(text)
         elif child.type in ("index", "splat", "attr_splat", "full_splat", "new_index", "legacy_index"):
-            continue  # `aws_x.y[0].region`: every instance shares the attribute written once
+            continue
         else:
             return None
     return parts
+
+
+def _member(expression: Node | None, keys: list[str], module: Module, depth: int) -> str | None:
+    """The value at `keys` inside an object or tuple expression (`{ location = "westeurope" }`)."""
+    if expression is None or depth > MAX_DEPTH:
+        return None
+    if not keys:
+        return value(expression, module, depth)
+    children = [c for c in expression.named_children if c.type != "comment"]
+    if len(children) != 1 or children[0].type != "collection_value":
+        parts = _reference(expression, keys=True)
+        return resolve([*parts, *keys], module, depth + 1) if parts else None
+    collection = children[0].named_children[0] if children[0].named_children else None
+    if collection is not None and collection.type == "object":
+        for element in collection.named_children:
+            if element.type != "object_elem" or len(element.named_children) < 2:
+                continue
+            key_node, item = element.named_children[0], element.named_children[-1]
+            reference = _reference(key_node)
+            name = reference[0] if reference and len(reference) == 1 else value(key_node, module, depth + 1)
+            if name == keys[0]:
+                return _member(item, keys[1:], module, depth + 1)
+    elif collection is not None and collection.type == "tuple" and keys[0].isdigit():
+        items = [c for c in collection.named_children if c.type == "expression"]
+        index = int(keys[0])
+        return _member(items[index], keys[1:], module, depth + 1) if index < len(items) else None
+    return None
 
 
 def value(expression: Node | None, module: Module, depth: int = 0) -> str | None:
@@ -234,6 +273,8 @@ def value(expression: Node | None, module: Module, depth: int = 0) -> str | None
         if len(children) == 1 and children[0].type in ("literal_value", "template_expr"):
             return value(children[0], module, depth)
         parts = _reference(expression)
+        if parts and parts[0] in ("var", "local"):
+            parts = _reference(expression, keys=True)
         return resolve(parts, module, depth + 1) if parts else None
     if expression.type == "literal_value":
         inner = expression.named_children[0] if expression.named_children else None
@@ -264,9 +305,9 @@ def value(expression: Node | None, module: Module, depth: int = 0) -> str | None
 
 def resolve(parts: list[str], module: Module, depth: int) -> str | None:
     if len(parts) >= 2 and parts[0] == "var":
-        return value(module.tfvars.get(parts[1]) or module.variables.get(parts[1]), module, depth)
+        return _member(module.tfvars.get(parts[1]) or module.variables.get(parts[1]), parts[2:], module, depth)
     if len(parts) >= 2 and parts[0] == "local":
-        return value(module.locals.get(parts[1]), module, depth)
+        return _member(module.locals.get(parts[1]), parts[2:], module, depth)
     if len(parts) >= 4 and parts[0] == "data":
         block = module.data.get((parts[1], parts[2]))
         return value(block.attributes.get(parts[3]), module, depth) if block else None
