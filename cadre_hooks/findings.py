@@ -47,7 +47,8 @@ def usage_findings(usages: Iterable[Usage], registry: Registry, rules: dict[str,
         message = rule.format(lang, provider=usage.provider or "?", provider_name=provider.name if provider else "?",
                               jurisdiction=usage.jurisdiction, region=usage.region or "",
                               region_text=_region_text(usage, lang), host=usage.host or "", detail=verdict.detail,
-                              model=usage.model or "", path=usage.path)
+                              model=usage.model or "", path=usage.path,
+                              basis=rule.basis(lang, usage.named_by if usage.resolved_by == "name" else None))
         finding = make_finding(rule, config, usage.path, usage.line, usage.column, usage.provider, message,
                                usage.evidence)
         if finding is not None:

@@ -34,6 +34,8 @@ class Detection:
     statement_line: int = 0  # first line of the enclosing statement (for suppressions)
     operation: str | None = None  # call sites: chat, completion, embeddings, image, audio, ocr, files, ...
     resolved_by: str | None = None  # how the destination was decided when not by a URL or package ("name")
+    named_provider: str | None = None  # the one provider an unresolved endpoint's expression names
+    named_by: str | None = None  # that expression (`settings.albert_api_url`), for the message
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class Usage:
     sdk: str | None = None  # provider of the SDK or signature that revealed the usage, before resolution
     operation: str | None = None  # call sites: what the call sends (chat, embeddings, ocr, files...)
     resolved_by: str | None = None  # "name": the destination inferred from a name, not read from a URL
+    named_by: str | None = None  # the name the destination was inferred from
 
 
 @dataclass(frozen=True, slots=True)

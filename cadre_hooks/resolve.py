@@ -27,6 +27,7 @@ def configured_host(host: str, hosts: Mapping[str, str]) -> str | None:
 def resolve(det: Detection, registry: Registry, hosts: Mapping[str, str], endpoints: Mapping[str, str]) -> Usage:
     provider = det.provider_hint
     region = det.region
+    resolved_by = det.resolved_by
     host = None
     if det.endpoint:
         url = urls.parse(det.endpoint)
@@ -48,6 +49,9 @@ def resolve(det: Detection, registry: Registry, hosts: Mapping[str, str], endpoi
     elif det.endpoint_unresolved:
         if det.endpoint_env and det.endpoint_env in endpoints:
             provider = endpoints[det.endpoint_env]
+        elif det.named_provider:
+            # The endpoint cannot be read, but its name says where it goes (`settings.albert_api_url`).
+            provider, resolved_by = det.named_provider, "name"
         elif det.generic:
             provider = None
     known = provider is not None and provider in registry.providers
@@ -59,5 +63,6 @@ def resolve(det: Detection, registry: Registry, hosts: Mapping[str, str], endpoi
         jurisdiction=jurisdiction, evidence=det.evidence, region=region,
         region_in_eu=registry.region_in_eu(region) if region else None, host=host,
         endpoint_env=det.endpoint_env, model=det.model, statement_line=det.statement_line or det.line,
-        sdk=det.provider_hint, operation=det.operation, resolved_by=det.resolved_by,
+        sdk=det.provider_hint, operation=det.operation, resolved_by=resolved_by,
+        named_by=det.named_by if resolved_by == "name" else None,
     )

@@ -4,6 +4,7 @@ says what it is called and what it tells the user, in French and English."""
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,14 @@ class Rule:
     message: Mapping[str, str]
     doc: Mapping[str, Any]
     patterns: tuple[str, ...]
+    name_basis: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def basis(self, lang: str, name: str | None) -> str:
+        """`, inferred from the name settings.albert_api_url,` for a provider decided by a name."""
+        if not name or not self.name_basis:
+            return ""
+        template = self.name_basis.get(lang) or self.name_basis.get("en", "")
+        return template.replace("{name}", name)
 
     def format(self, lang: str, **fields: Any) -> str:
         template = self.message.get(lang) or self.message["en"]
@@ -41,5 +50,6 @@ def catalogue(registry: Registry) -> dict[str, Rule]:
             code=data["code"], name=data["name"], severity=data["severity"],
             commitments=tuple(data.get("commitments", ())), security_severity=data.get("security_severity", "5.0"),
             summary=data["summary"], message=data["message"], doc=data["doc"], patterns=tuple(data.get("patterns", ())),
+            name_basis=data.get("name_basis", {}),
         )
     return dict(sorted(rules.items()))

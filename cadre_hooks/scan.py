@@ -214,7 +214,7 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
     root, _ = find_root(options.targets, options.cwd)
     config = load_config(root, options, registry, rules)
     lang = language(config, options)
-    selection = select(options.targets, options.cwd, config.exclude)
+    selection = select(options.targets, options.cwd, config.exclude, config.submodules)
     ctx = DetectContext(registry, selection.root, frozenset(config.hosts))
     prefilter = Prefilter.from_registry(registry, extra=[*config.hosts, *config.endpoints])
     from cadre_hooks.progress import track

@@ -362,7 +362,7 @@ def test_ai_usage_command_reports_repository_findings_only(tmp_path: Path, cadre
     repo = make_repo(tmp_path / "r", {"src/app.py": "from openai import OpenAI\n\nclient = OpenAI()\n"})
     result = cadre("ai-usage", "--format", "json", *TODAY, cwd=repo / "src")
     assert result.rules() == ["CDR201"] and result.status == 1
-    assert result.usages() == [("src/app.py", 1, "openai", "non-eu")]
+    assert result.usages() == [("src/app.py", 1, "openai", "non-eu"), ("src/app.py", 3, "openai", "non-eu")]
     assert cadre("ai-usage", "--exit-zero", cwd=repo).status == 0
     text = cadre("ai-usage", "--lang", "fr", cwd=repo).out
     assert text.startswith("AI_USAGE.md:1:1: CDR201 l'IA est utilisée")

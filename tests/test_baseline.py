@@ -67,12 +67,13 @@ def test_a_new_finding_next_to_known_ones_is_reported(legacy: Path, cadre) -> No
     result = findings(cadre, legacy, "--baseline", ".cadre-baseline.json")
     assert result.status == 1
     new = [(f["path"], f["line"], f["rule"], f["provider"]) for f in result.json["findings"] if not f["suppressed"]]
-    assert new == [("app.py", 5, "CDR101", "cohere")]
-    assert result.json["baseline"]["new"] == 1
+    # A second client with the default endpoint is a new usage too.
+    assert new == [("app.py", 4, "CDR101", "openai"), ("app.py", 5, "CDR101", "cohere")]
+    assert result.json["baseline"]["new"] == 2
     # The text report prints the new finding and says what the baseline hid, on stderr.
     text = cadre("scan", "--baseline", ".cadre-baseline.json", ".", cwd=legacy)
     assert text.status == 1 and "app.py:5:" in text.out and "cohere" in text.out
-    assert "known finding(s) hidden, 1 new" in text.err
+    assert "known finding(s) hidden, 2 new" in text.err
 
 
 def test_a_second_identical_usage_is_new(legacy: Path, cadre) -> None:  # type: ignore[no-untyped-def]
@@ -89,19 +90,19 @@ def test_fixed_findings_are_listed_as_stale(legacy: Path, cadre) -> None:  # typ
     result = findings(cadre, legacy, "--baseline", ".cadre-baseline.json")
     assert result.status == 0
     stale = result.json["baseline"]["stale"]
-    assert [(e["path"], e["rule"]) for e in stale] == [("app.py", "CDR101")]
+    assert [(e["path"], e["rule"]) for e in stale] == [("app.py", "CDR101")] * 2  # the import and the client
     text = cadre("scan", "--baseline", ".cadre-baseline.json", ".", cwd=legacy)
-    assert "1 stale entry" in text.err and f"app.py: CDR101 stale entry (no longer found) {stale[0]['fingerprint']}" \
+    assert "2 stale entries" in text.err and f"app.py: CDR101 stale entry (no longer found) {stale[0]['fingerprint']}" \
         in text.err
     fr = cadre("scan", "--lang", "fr", "--baseline", ".cadre-baseline.json", ".", cwd=legacy)
-    assert "1 entrée(s) périmée(s)" in fr.err
+    assert "2 entrée(s) périmée(s)" in fr.err
 
 
 def test_partial_scans_judge_only_scanned_files(legacy: Path, cadre) -> None:  # type: ignore[no-untyped-def]
     result = cadre("scan", "--format", "json", "--baseline", ".cadre-baseline.json", "app.py", cwd=legacy)
     assert result.status == 0
     assert result.json["baseline"]["stale"] == []  # svc/llm.py was not scanned, so its entry is not stale
-    assert result.json["baseline"]["known"] == 1
+    assert result.json["baseline"]["known"] == 2  # the import and the client of app.py
 
 
 def test_baseline_path_from_a_subfolder_and_custom_output(legacy: Path, cadre) -> None:  # type: ignore[no-untyped-def]

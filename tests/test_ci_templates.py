@@ -76,7 +76,7 @@ def action_scan_script() -> str:
 
 
 def test_action_scan_step_runs(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", {"app.py": "from openai import OpenAI\nclient = OpenAI()\n"})
+    repo = make_repo(tmp_path / "repo", {"app.py": "from openai import OpenAI\n"})
     outputs = tmp_path / "github_output"
     outputs.touch()
     done = run_script(action_scan_script(), repo, {"CADRE_ARGS": "--no-suppress .", "CADRE_SARIF": "out/cadre.sarif",
@@ -151,7 +151,7 @@ def test_template_and_component_run_the_same_script() -> None:
 
 @pytest.mark.parametrize("fail, expected", [("true", 1), ("false", 0)])
 def test_gitlab_script_runs(tmp_path: Path, fail: str, expected: int) -> None:
-    repo = make_repo(tmp_path / "repo", {"app.py": "from openai import OpenAI\nclient = OpenAI()\n"})
+    repo = make_repo(tmp_path / "repo", {"app.py": "from openai import OpenAI\n"})
     script = "\n".join(load(TEMPLATE)["cadre"]["script"][1:])  # everything but the pip install
     done = run_script(script, repo, {"CADRE_ARGS": "app.py", "CADRE_FAIL_ON_FINDINGS": fail})
     assert done.returncode == expected, done.stderr

@@ -18,10 +18,12 @@ def scan(tmp_path: Path, files: dict[str, str | bytes]) -> list[tuple[str, int, 
 CASES = [
     # --- imports and aliases
     ("plain import", "import openai\n", [(1, "openai", "non-eu")]),
-    ("alias", "import anthropic as ac\nc = ac.Anthropic()\n", [(1, "anthropic", "non-eu")]),
-    ("from import", "from mistralai import Mistral\nc = Mistral(api_key='k')\n", [(1, "mistral", "eu")]),
-    ("submodule", "from google import genai\nc = genai.Client()\n", [(1, "google-gemini", "non-eu")]),
-    ("import inside function", "def f():\n    import cohere\n    return cohere.ClientV2()\n", [(2, "cohere", "non-eu")]),
+    ("alias", "import anthropic as ac\nc = ac.Anthropic()\n", [(1, "anthropic", "non-eu"), (2, "anthropic", "non-eu")]),
+    ("from import", "from mistralai import Mistral\nc = Mistral(api_key='k')\n", [(1, "mistral", "eu"), (2, "mistral", "eu")]),
+    ("submodule", "from google import genai\nc = genai.Client()\n",
+     [(1, "google-gemini", "non-eu"), (2, "google-gemini", "non-eu")]),
+    ("import inside function", "def f():\n    import cohere\n    return cohere.ClientV2()\n",
+     [(2, "cohere", "non-eu"), (3, "cohere", "non-eu")]),
     ("importlib", "import importlib\nm = importlib.import_module('groq')\n", [(2, "groq", "non-eu")]),
     ("__import__", "m = __import__('anthropic')\n", [(1, "anthropic", "non-eu")]),
     ("errors and types only", "from openai import APIError, OpenAIError\nfrom openai.types.chat import ChatCompletion\n", []),
@@ -63,7 +65,7 @@ CASES = [
      "openai.ChatCompletion.create(model='mistral-small-2409', messages=[])\n", [(2, "mistral", "eu")]),
     ("settings unpacked", "from openai import OpenAI\nc = OpenAI(**settings)\n", [(2, None, "unknown")]),
     ("mixed clients", "from openai import OpenAI\na = OpenAI()\nb = OpenAI(base_url='https://api.mistral.ai/v1')\n",
-     [(1, "openai", "non-eu"), (3, "mistral", "eu")]),
+     [(1, "openai", "non-eu"), (2, "openai", "non-eu"), (3, "mistral", "eu")]),
     ("azure single provider", "import os\nfrom openai import AzureOpenAI\nc = AzureOpenAI(azure_endpoint=os.environ['E'])\n",
      [(3, "azure-openai", "non-eu")]),
     ("anthropic bedrock", "from anthropic import AnthropicBedrock\nc = AnthropicBedrock(aws_region='eu-west-3')\n",
@@ -163,7 +165,7 @@ def test_notebook_code_cells(tmp_path: Path) -> None:
                      "source": ["%pip install openai\n", "from openai import OpenAI\n", "c = OpenAI()\n"]}],
           "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     got = scan(tmp_path, {"a.ipynb": json.dumps(nb, indent=1)})
-    assert [(p, prov) for p, _, prov, _ in got] == [("a.ipynb", "openai")]
+    assert [(p, prov) for p, _, prov, _ in got] == [("a.ipynb", "openai")] * 2  # the import, the client
     text = json.dumps(nb, indent=1).splitlines()
     assert text[got[0][1] - 1].strip().startswith('"from openai import OpenAI')
 

@@ -27,7 +27,8 @@ def feature(tmp_path: Path) -> Path:
         "lib/util.py": "def helper():\n    return 1\n",
     })
     git(repo, "checkout", "-q", "-b", "feature")
-    write_files(repo, {"lib/util.py": "import anthropic\n\n\ndef helper():\n    return anthropic.Anthropic()\n"})
+    # (a client module without a client construction: only the import line is a usage)
+    write_files(repo, {"lib/util.py": "import anthropic\n\n\ndef helper():\n    return anthropic.__version__\n"})
     git(repo, "commit", "-q", "-am", "feature: use Claude", "--no-verify")
     git(repo, "checkout", "-q", "main")
     write_files(repo, {"app.py": "from openai import OpenAI\n\nclient = OpenAI()\n"})

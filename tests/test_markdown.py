@@ -24,7 +24,7 @@ def table_rows(text: str, heading: str) -> list[list[str]]:
 
 def test_summary_tables(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
     repo = make_repo(tmp_path / "r", {
-        "app.py": "from openai import OpenAI\nclient = OpenAI()\n",
+        "app.py": "from openai import OpenAI\n",
         "two.py": "import anthropic\nimport anthropic as again\n",
         "eu.py": 'from openai import OpenAI\nOpenAI(base_url="https://api.mistral.ai/v1")\n',
         "ok.py": "import cohere  # cadre: ignore[CDR101] approved by the DPO on 2026-03-02\n",

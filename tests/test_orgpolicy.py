@@ -15,7 +15,7 @@ from cadre_hooks.registry.load import cache_dir
 from conftest import make_repo, write_files
 
 POLICY = b'deny = ["mistral"]\napprove = ["anthropic"]\n[severity]\nCDR106 = "error"\n'
-MISTRAL = "from mistralai import Mistral\nclient = Mistral(api_key='k')\n"
+MISTRAL = "from mistralai import Mistral\n"  # the import alone: one usage per file
 
 
 class _CountingServer(ThreadingHTTPServer):

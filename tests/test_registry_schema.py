@@ -55,6 +55,13 @@ def test_check_matches_schema(path: Path, data: dict[str, Any]) -> None:
     assert path.stem == data["code"]
 
 
+def test_shared_operations_match_schema() -> None:
+    data = tomllib.loads((RULES / "operations.toml").read_text(encoding="utf-8"))
+    _validator("operations.schema.json").validate(data)
+    bad = {"operations": [{"path": "chat..create", "operation": "talk"}], "http_paths": [], "examples": data["examples"]}
+    assert len(list(_validator("operations.schema.json").iter_errors(bad))) == 2
+
+
 def test_schema_rejects_a_bad_provider() -> None:
     bad = {"id": "Not Kebab", "name": "x", "seat": "x", "parent": "", "jurisdiction": "mars", "category": "model-api",
            "hosting": "", "examples": {"invalid": [{"code": "x"}], "valid": [{"code": "y"}]}}

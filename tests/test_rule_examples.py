@@ -75,6 +75,20 @@ def test_rule_example(tmp_path: Path, code: str, verdict: str, example: dict[str
         assert found == [], found
 
 
+def _operation_examples() -> list[Any]:
+    data = tomllib.loads((RULES / "operations.toml").read_text(encoding="utf-8"))
+    return [pytest.param(verdict, example, id=f"operations-{verdict}-{index}")
+            for verdict in ("invalid", "valid") for index, example in enumerate(data["examples"][verdict])]
+
+
+@pytest.mark.parametrize(("verdict", "example"), _operation_examples())
+def test_operation_example(tmp_path: Path, verdict: str, example: dict[str, Any]) -> None:
+    """rules/operations.toml: invalid examples give usages (of any provider) exactly at their lines."""
+    report = _scan(tmp_path, example)
+    lines = sorted({u.line for u in report.usages if u.provider})
+    assert lines == (sorted({e[0] for e in example["expect"]}) if verdict == "invalid" else []), report.usages
+
+
 def test_every_rule_and_provider_has_examples() -> None:
     for kind in ("providers", "checks"):
         for path in (RULES / kind).glob("*.toml"):

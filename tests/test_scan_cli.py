@@ -9,7 +9,7 @@ import pytest
 
 from conftest import git, make_repo, write_files
 
-OPENAI = "from openai import OpenAI\nclient = OpenAI()\n"
+OPENAI = "from openai import OpenAI\n"  # the import alone: one usage per file
 
 
 def test_tracked_untracked_and_ignored(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +135,7 @@ def test_policy_precedence(tmp_path: Path, cadre) -> None:  # type: ignore[no-un
     repo = make_repo(tmp_path / "r", {
         "pyproject.toml": '[tool.cadre]\napprove = ["anthropic"]\nlang = "fr"\n',
         ".cadre.toml": 'deny = ["anthropic"]\nlang = "en"\n',
-        "a.py": "import anthropic\nclient = anthropic.Anthropic()\n",
+        "a.py": "import anthropic\n",
     })
     result = cadre("scan", "--format", "json", cwd=repo)
     assert [r for r in result.rules() if r != "CDR201"] == ["CDR101"]  # deny beats approve
@@ -164,7 +164,7 @@ def test_exclude_patterns(tmp_path: Path, cadre) -> None:  # type: ignore[no-unt
 
 def test_suppression_on_first_line_of_statement(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
     code = ("from openai import OpenAI  # cadre: ignore[CDR101] DPO approval 2026-01-12\n"
-            "c = OpenAI()\n"
+            "c = OpenAI()  # cadre: ignore[CDR101] same approval, the default endpoint\n"
             "d = OpenAI(  # cadre: ignore[CDR104] set per environment, see ops/README\n"
             "    base_url=os.environ['URL'],\n"
             ")\n")

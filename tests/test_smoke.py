@@ -9,5 +9,5 @@ def test_openai_default_is_non_eu(tmp_path: Path, cadre) -> None:  # type: ignor
     repo = make_repo(tmp_path / "r", {"app.py": "from openai import OpenAI\nclient = OpenAI()\n"})
     result = cadre("scan", "--format", "json", ".", cwd=repo)
     assert result.status == 1
-    assert result.usages() == [("app.py", 1, "openai", "non-eu")]
+    assert result.usages() == [("app.py", 1, "openai", "non-eu"), ("app.py", 2, "openai", "non-eu")]
     assert "CDR101" in result.rules()

@@ -67,8 +67,10 @@ _BY_NAME.update({
 _MANIFEST_SUFFIXES: tuple[tuple[tuple[str, ...], Detector], ...] = (
     ((".gradle", ".gradle.kts"), _lazy("cadre_hooks.detect.gradle", "scan_gradle")),
     ((".versions.toml",), _lazy("cadre_hooks.detect.gradle_catalog", "scan_version_catalog")),
-    ((".csproj", ".fsproj", ".vbproj"), _NUGET),
+    ((".csproj", ".fsproj", ".vbproj", ".nuspec"), _NUGET),
     ((".gemspec",), _GEMS),
+    ((".sbt",), _lazy("cadre_hooks.detect.sbt", "scan_sbt")),
+    ((".groovy",), _lazy("cadre_hooks.detect.groovy_script", "scan_groovy_script")),  # @Grab, then the safety net
 )
 # Source files of languages without a detector: only their hard-coded AI endpoints (rules/plain_sources.toml).
 _PLAIN_SOURCE = _lazy("cadre_hooks.detect.plain_source", "scan_plain_source")

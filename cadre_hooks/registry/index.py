@@ -69,6 +69,24 @@ class TerraformResource:
 
 
 @dataclass(frozen=True, slots=True)
+class OperationSpec:
+    """A method of a client that sends data: what it sends, and which argument names the model."""
+
+    path: str  # from the client to the method: "chat.completions.create"; "files.*" for a whole namespace
+    operation: str  # chat, completion, embeddings, image, audio, ocr, files, moderation, fine-tuning, ...
+    model_arg: str
+    model_position: int | None
+    clients: tuple[str, ...]  # prefixes of the qualified client names it applies to
+
+    def applies_to(self, client: str) -> bool:
+        return any(client == c or (client.startswith(c) and client[len(c)] in "._:") for c in self.clients)
+
+
+# Wrappers of some SDKs between the client and the method (`client.chat.completions.with_raw_response.create`).
+_PASS_THROUGH = frozenset({"with_raw_response", "with_streaming_response"})
+
+
+@dataclass(frozen=True, slots=True)
 class HostMatch:
     provider: str
     region: str | None
@@ -90,7 +108,7 @@ class Registry:
     """Read-only indexes over the provider, check and region data."""
 
     def __init__(self, providers: Sequence[Mapping[str, Any]], checks: Sequence[Mapping[str, Any]] = (),
-                 regions: Mapping[str, Any] | None = None) -> None:
+                 regions: Mapping[str, Any] | None = None, operations: Mapping[str, Any] | None = None) -> None:
         self.raw_providers = list(providers)
         self.raw_checks = list(checks)
         self.providers: dict[str, Provider] = {}
@@ -122,6 +140,9 @@ class Registry:
         self._terraform: list[TerraformResource] = []
         self._terraform_modules: dict[str, str] = {}
         self._terraform_module_names: list[str] = []
+        self._ops: dict[str, list[OperationSpec]] = {}
+        self._star_ops: dict[str, list[OperationSpec]] = {}
+        self._names: list[tuple[tuple[str, ...], str]] = []
         endpoint_args: set[str] = set(DEFAULT_ENDPOINT_ARGS)
         for data in providers:
             pid = str(data["id"])
@@ -149,6 +170,13 @@ class Registry:
             for pat in py.get("model_loaders", ()):
                 self._loaders.append((pat, pid))
             endpoint_args.update(py.get("endpoint_args", ()))
+            own = (*py.get("modules", ()), *py.get("clients", ()), *py.get("generic_clients", ()),
+                   *(f"boto3:{svc}" for svc in py.get("boto3_services", ())))
+            for op in py.get("operations", ()):
+                self._add_operation(op, own)
+            default_names = [] if "-" in pid or data["category"] in ("crowd-labour", "in-process") else [pid]
+            for name in data.get("endpoints", {}).get("names", default_names):
+                self._names.append((tuple(name.lower().split("_")), pid))
             for pkg in data.get("javascript", {}).get("packages", ()):
                 self._npm[pkg] = pid
             for mod in data.get("go", {}).get("modules", ()):
@@ -193,6 +221,17 @@ class Registry:
                     self._litellm_bare.append((pat, pid))
         self.endpoint_args = frozenset(endpoint_args)
         self._spring.sort(key=lambda item: -len(item[0]))  # `spring.ai.azure.openai` before `spring.ai.azure`
+        shared = operations or {}
+        for op in shared.get("operations", ()):
+            self._add_operation(op, ())
+        self._http_paths: list[tuple[str, str]] = sorted(
+            ((str(e["suffix"]), str(e["operation"])) for e in shared.get("http_paths", ())), key=lambda e: -len(e[0]))
+        self._ai_paths = tuple(str(e["suffix"]) for e in shared.get("http_paths", ()) if e.get("distinctive"))
+        self.operation_paths = frozenset([*self._ops, *(f"{p}.*" for p in self._star_ops)])
+        # The last attribute of every operation path (`create`, `process`), or the name of a namespace
+        # (`files`): a call whose attributes hold none of them is no operation.
+        self.operation_words = frozenset([*(p.rsplit(".", 1)[-1] for p in self._ops),
+                                          *(p.rsplit(".", 1)[-1] for p in self._star_ops)])
         # Every dotted prefix of a registered client or loader (`huggingface_hub` for `huggingface_hub.InferenceClient`).
         self._prefixes: set[str] = set()
         for name in [*self._clients, *(pat.split("*")[0].rstrip(".") for pat, _ in self._loaders)]:
@@ -244,6 +283,63 @@ class Registry:
             if fnmatch.fnmatchcase(qualname, pattern):
                 return pid
         return None
+
+    def _add_operation(self, data: Mapping[str, Any], own: Sequence[str]) -> None:
+        path = str(data["path"])
+        spec = OperationSpec(path, str(data["operation"]), str(data.get("model_arg", "model")),
+                             data.get("model_position"), tuple(data.get("clients", own)))
+        if path.endswith(".*"):
+            self._star_ops.setdefault(path[:-2], []).append(spec)
+        else:
+            self._ops.setdefault(path, []).append(spec)
+
+    def operation(self, client: str | None, path: str) -> OperationSpec | None:
+        """What calling `path` on a client of qualified name `client` sends (None: not a registered operation).
+        `client` None matches any client (a call on a value whose class is not known)."""
+        parts = [p for p in path.split(".") if p not in _PASS_THROUGH]
+        candidates = list(self._ops.get(".".join(parts), ()))
+        for cut in range(len(parts) - 1, 0, -1):
+            candidates.extend(self._star_ops.get(".".join(parts[:cut]), ()))
+        for spec in candidates:
+            if client is None or spec.applies_to(client):
+                return spec
+        return None
+
+    def is_operation_path(self, path: str) -> bool:
+        """`path` (a suffix of an attribute chain) is a registered operation for some client."""
+        return self.operation(None, path) is not None
+
+    def http_operation(self, url_path: str) -> str | None:
+        """The operation an AI HTTP API path carries (`/v1/chat/completions` -> chat)."""
+        path = url_path.split("?", 1)[0].rstrip("/")
+        for suffix, operation in self._http_paths:
+            if path.endswith(suffix):
+                return operation
+        return None
+
+    def is_ai_path(self, url_path: str) -> bool:
+        """The path alone says AI traffic (`/v1/chat/completions`, `/api/generate`), whatever the host."""
+        path = url_path.split("?", 1)[0].rstrip("/")
+        return any(path.endswith(suffix) for suffix in self._ai_paths)
+
+    def http_suffixes(self) -> tuple[str, ...]:
+        return tuple(s for s, _ in self._http_paths)
+
+    def named_providers(self, words: Sequence[str], ignore: str | None = None) -> set[str]:
+        """The providers the words of one name name (`albert`, `api`, `url` -> {"albert"}). A provider
+        named inside a longer name of another (`openai` in `azure_openai`) is not named; `ignore` is the
+        provider of a generic SDK, whose own name in a setting says nothing of the host it points to."""
+        tokens = tuple(w.lower() for w in words)
+        spans: list[tuple[int, int, str]] = []
+        for name, pid in self._names:
+            size = len(name)
+            for start in range(len(tokens) - size + 1):
+                if tokens[start:start + size] == name:
+                    spans.append((start, start + size, pid))
+        kept = {pid for s, e, pid in spans
+                if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in spans)}
+        kept.discard(ignore or "")
+        return kept
 
     # --- manifests ---------------------------------------------------------------------
     def pypi(self, name: str) -> str | None:
@@ -387,6 +483,8 @@ class Registry:
         words.update('"' + spec.pattern.split("*")[0] for spec in self._terraform)  # `resource "aws_bedrock...`
         words.update(self._terraform_module_names)
         words.update(self._dotnet_raw)
+        # A call on a client imported from another module of the project may be the file's only trace.
+        words.update(p for p in self._ops if "." in p or "_" in p)
         words.update(self._manifest_words())
         return {w for w in words if len(w) >= 3}
 

@@ -24,7 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-_CACHE_VERSION = "2"
+_CACHE_VERSION = "3"
 _MAX_CACHE_BYTES = 64_000_000  # the compiled registry is ~150 KB
 
 
@@ -56,7 +56,9 @@ def load_raw(root: Path) -> dict[str, Any]:
     checks = [tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "checks").glob("*.toml"))]
     regions_file = root / "regions.toml"
     regions = tomllib.loads(regions_file.read_text(encoding="utf-8")) if regions_file.is_file() else {}
-    return {"providers": providers, "checks": checks, "regions": regions}
+    operations_file = root / "operations.toml"
+    operations = tomllib.loads(operations_file.read_text(encoding="utf-8")) if operations_file.is_file() else {}
+    return {"providers": providers, "checks": checks, "regions": regions, "operations": operations}
 
 
 @functools.lru_cache(maxsize=4)
@@ -67,6 +69,18 @@ def registry_stamp(root: Path | None = None) -> str:
         st = path.stat()
         stamp.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return stamp.hexdigest()[:20]
+
+
+@functools.lru_cache(maxsize=4)
+def registry_digest(root: Path | None = None) -> str:
+    """A digest of the rule files' names and contents: the registry's identity, for cache keys
+    that must not depend on modification times (a fresh checkout of the same rules)."""
+    base = root or rules_dir()
+    digest = hashlib.sha256(_CACHE_VERSION.encode())
+    for path in _toml_files(base):
+        digest.update(f"{path.relative_to(base).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:20]
 
 
 def _valid_raw(data: Any) -> bool:
@@ -111,7 +125,7 @@ def load_registry(root: Path | None = None) -> Registry:
     raw, from_cache = _cached_raw(base)
     if from_cache:
         try:
-            return Registry(raw["providers"], raw["checks"], raw["regions"])
+            return Registry(raw["providers"], raw["checks"], raw["regions"], raw.get("operations"))
         except Exception:  # a cache of the right shape but wrong content: the rule files decide
             raw = load_raw(base)
-    return Registry(raw["providers"], raw["checks"], raw["regions"])
+    return Registry(raw["providers"], raw["checks"], raw["regions"], raw.get("operations"))

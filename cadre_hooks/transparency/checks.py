@@ -93,8 +93,9 @@ def read_text(full: Path, root: Path, max_size: int) -> tuple[str | None, tuple[
     try:
         data = transcode_bom(read_in_root(root, os.path.relpath(full, root), max_size))
     except Refused as refused:
-        reason = {OUTSIDE: "symbolic link pointing outside the repository",
-                  TOO_LARGE: f"more than max_file_size ({max_size}) bytes"}.get(refused.kind, refused.reason.split(";")[0])
+        reasons = {OUTSIDE: "symbolic link pointing outside the repository",
+                   TOO_LARGE: f"more than max_file_size ({max_size}) bytes"}
+        reason = reasons.get(refused.kind, refused.reason.split(";")[0])
         return None, ("unreadable", {"reason": reason})
     if b"\0" in data:
         return None, ("not_text", {})

@@ -19,17 +19,19 @@ import ast
 import functools
 import re
 
+from cadre_hooks.detect.python.callsites import operation_pattern
 from cadre_hooks.detect.python.calls import MODEL_ARGS, CallAnalysis, relevant_import
+from cadre_hooks.detect.python.values import dotted, statements
 from cadre_hooks.model import Detection
 
 MODEL_WORDS = (*MODEL_ARGS, "__import__")
 
 
 @functools.lru_cache(maxsize=512)
-def _relevance_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+def _relevance_pattern(names: tuple[str, ...], operations: str) -> re.Pattern[str]:
     """Compiled once per set of imported names (compiling costs more than searching)."""
     words = [re.escape(n) for n in names] + list(MODEL_WORDS)
-    return re.compile("|".join([r"\b(?:" + "|".join(words) + r")\b", "://", r":\d{2,5}\b",
+    return re.compile("|".join([r"\b(?:" + "|".join(words) + r")\b", operations, "://", r":\d{2,5}\b",
                                 r"\.(?:com|ai|io|net|cloud|eu|fr|de|xyz|gouv|co|app|dev|org|aws|cn)\b"]))
 
 
@@ -40,6 +42,7 @@ class PythonAnalyzer(CallAnalysis):
 
     def run(self) -> None:
         self.repointed_modules = set()
+        self._call_sites_init()
         self._collect_imports()
         self._relevant = self._relevance_filter()
         self._note_docstring(self.tree)
@@ -109,8 +112,34 @@ class PythonAnalyzer(CallAnalysis):
         that uses AI never mention any of them, and skipping their subtrees halves the analysis."""
         if self._routes_by_name():
             return None  # "provider:model" strings can be anywhere
-        names = tuple(sorted(name for name, target in self.bound.items() if relevant_import(target, self.registry)))
-        return _relevance_pattern(names + (("client", "resource") if self.uses_boto3 else ()))
+        names = {name for name, target in self.bound.items() if relevant_import(target, self.registry)}
+        names |= self._bound_to_relevant_calls(names)
+        if self.uses_boto3:
+            names |= {"client", "resource"}
+        return _relevance_pattern(tuple(sorted(names)), operation_pattern(self.registry))
+
+    def _bound_to_relevant_calls(self, names: set[str]) -> set[str]:
+        """Names (last part) assigned from a call of a relevant import (`self.http = httpx.Client(...)`,
+        `with requests.Session() as s`): their calls (`s.post(...)`) must be walked too."""
+        if not names:
+            return set()
+        found: set[str] = set()
+        for stmt in statements(self.tree):
+            pairs: list[tuple[ast.expr, ast.expr]] = []
+            if isinstance(stmt, ast.Assign):
+                pairs = [(target, stmt.value) for target in stmt.targets]
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                pairs = [(stmt.target, stmt.value)]
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                pairs = [(i.optional_vars, i.context_expr) for i in stmt.items if i.optional_vars is not None]
+            for target, value in pairs:
+                if isinstance(value, ast.Await):
+                    value = value.value
+                head = (dotted(value.func) or "").split(".")[0] if isinstance(value, ast.Call) else ""
+                name = dotted(target)
+                if head in names and name:
+                    found.add(name.rsplit(".", 1)[-1])
+        return found
 
     def _span(self, node: ast.expr) -> str:
         start, end = node.lineno, node.end_lineno or node.lineno
@@ -158,6 +187,7 @@ class PythonAnalyzer(CallAnalysis):
             self._import(node, names, evidence)
 
     def _finish(self) -> None:
+        self._finish_call_sites()
         for node, statement in self.strings:
             if id(node) in self.evaluator.consumed or id(node) in self.docstrings or id(node) in self.mentions:
                 continue

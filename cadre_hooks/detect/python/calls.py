@@ -6,8 +6,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from cadre_hooks.detect.python.state import LANGCHAIN_LEGACY, LANGCHAIN_ROUTERS, ModuleState, Owner, passive
-from cadre_hooks.detect.python.values import Unresolved, dotted
+from cadre_hooks.detect.python.callsites import SESSION_CLASSES, CallSites
+from cadre_hooks.detect.python.names import named_words
+from cadre_hooks.detect.python.state import LANGCHAIN_LEGACY, LANGCHAIN_ROUTERS, Owner, passive
+from cadre_hooks.detect.python.values import Unresolved, Value, dotted
 from cadre_hooks.model import ModelRef
 from cadre_hooks.registry import Registry
 from cadre_hooks.registry.index import REGION_ARGS
@@ -15,8 +17,9 @@ from cadre_hooks.registry.index import REGION_ARGS
 HTTP_CALLS = frozenset(
     f"{mod}.{fn}"
     for mod, fns in {
-        "requests": ("get", "post", "put", "patch", "delete", "request", "head", "options"),
+        "requests": ("get", "post", "put", "patch", "delete", "request", "head", "options", "Session", "session"),
         "requests.api": ("get", "post", "put", "patch", "delete", "request"),
+        "requests.sessions": ("Session",),
         "httpx": ("get", "post", "put", "patch", "delete", "request", "stream", "Client", "AsyncClient"),
         "aiohttp": ("ClientSession", "request"),
         "urllib.request": ("urlopen", "Request"),
@@ -62,7 +65,7 @@ def relevant_import(target: str, registry: Registry) -> bool:
         or registry.is_ai_module(target.rsplit(".", 1)[0]) or registry.model_loader(target + ".from_pretrained") is not None
 
 
-class CallAnalysis(ModuleState):
+class CallAnalysis(CallSites):
     """Handlers for the calls met while walking a module."""
 
     repointed_modules: set[str]
@@ -102,6 +105,7 @@ class CallAnalysis(ModuleState):
             for arg in [*positional, *kwargs.values()]:
                 self.mentions.add(id(arg))
             return
+        self._candidate(node)
         qname = self._qname(node.func)
         if qname is not None and self._dispatch(node, qname, kwargs, positional):
             return
@@ -142,7 +146,7 @@ class CallAnalysis(ModuleState):
                 self._client(node, qname, owner, kwargs)
             return True
         if qname in HTTP_CALLS:
-            self._http(node, kwargs, positional)
+            self._http(node, qname, kwargs, positional)
             return True
         return False
 
@@ -158,33 +162,61 @@ class CallAnalysis(ModuleState):
         if region_arg is not None:
             value = self._evaluate(kwargs[region_arg])
             region = value if isinstance(value, str) else None
+        model_node = next((kwargs[k] for k in MODEL_ARGS if k in kwargs), None)
+        model_value = self._evaluate(model_node) if model_node is not None else None
+        model = model_value if isinstance(model_value, str) and model_value else None
         evidence = self._code(node.func) + "(…)"
+        fields: dict[str, object] = {"provider_hint": owner.provider, "region": region}
+        at: ast.expr = node
+        registered = self.registry.client(qname) is not None or switched is not None
+        repointed = any(qname == m or qname.startswith(m + ".") for m in self.repointed_modules)
         if endpoint_arg is not None:
-            value = self._evaluate(kwargs[endpoint_arg])
             at = kwargs[endpoint_arg]
-            self._detect(at, "client", evidence + f" {endpoint_arg}={self._code(at, 80)}",
-                         provider_hint=owner.provider, generic=owner.generic,
-                         endpoint=value if isinstance(value, str) else None,
-                         endpoint_env=value.env if isinstance(value, Unresolved) else None,
-                         endpoint_unresolved=isinstance(value, Unresolved), region=region)
+            value = self._evaluate(at)
+            evidence += f" {endpoint_arg}={self._code(at, 80)}"
+            fields.update(generic=owner.generic, endpoint=value if isinstance(value, str) else None,
+                          **self._unresolved_fields(at, value, owner.provider if owner.generic else None))
             decided = True
         elif owner.single:
-            self._detect(node, "client", evidence, provider_hint=owner.provider, region=region)
             decided = True
         elif owner.generic and any(k.arg is None for k in node.keywords):
             # `OpenAI(**settings)`: the endpoint may be in the mapping; nothing says it is the default one.
-            self._detect(node, "client", evidence + " **kwargs", provider_hint=owner.provider, generic=True,
-                         endpoint_unresolved=True)
+            evidence += " **kwargs"
+            fields.update(generic=True, endpoint_unresolved=True)
             decided = True
         elif region_arg is not None and self.registry.providers[owner.provider].multi_region:
-            self._detect(kwargs[region_arg], "client", evidence + f" {region_arg}={self._code(kwargs[region_arg], 60)}",
-                         provider_hint=owner.provider, region=region)
+            at = kwargs[region_arg]
+            evidence += f" {region_arg}={self._code(at, 60)}"
             decided = True
-        else:
+        elif repointed:
             # A default call on a module whose endpoint the code set (`openai.base_url = ...`) goes there.
-            decided = any(qname == m or qname.startswith(m + ".") for m in self.repointed_modules)
+            decided = False
+        else:
+            decided = registered  # a client class of the SDK built with its default endpoint
+        if decided:
+            self._detect(at, "client", evidence, model=model, **fields)
+            self._record_client(node, qname, self.detections[-1])
+        elif repointed or registered or self.registry.langchain_class(qname.rsplit(".", 1)[-1]) is not None \
+                or qname.rsplit(".", 1)[-1][:1].isupper():
+            self._record_client(node, qname, self._template(node, owner.provider, model=model, region=region))
         if group is not None:
-            group.uses.append(decided)
+            # The import stays a usage of its own when a client takes the SDK's default endpoint.
+            default = decided and endpoint_arg is None and not owner.single and region_arg is None \
+                and not any(k.arg is None for k in node.keywords)
+            group.uses.append((decided and not default) or repointed)
+
+    def _unresolved_fields(self, at: ast.expr, value: Value, ignore: str | None) -> dict[str, object]:
+        """An endpoint that cannot be evaluated: the environment variable it comes from, and the one
+        provider its names name, if any (`settings.albert_api_url`)."""
+        if not isinstance(value, Unresolved):
+            return {}
+        fields: dict[str, object] = {"endpoint_env": value.env, "endpoint_unresolved": True}
+        named: set[str] = set()
+        for words in named_words(at, value.env):
+            named |= self.registry.named_providers(words, ignore)
+        if len(named) == 1:
+            fields.update(named_provider=named.pop(), named_by=value.env or self._code(at, 60))
+        return fields
 
     def module_setting(self, target: ast.Attribute, value: ast.expr) -> None:
         """`openai.base_url = "..."` (the module-level client of openai < 1 and of some SDKs still): the
@@ -220,6 +252,7 @@ class CallAnalysis(ModuleState):
         self._detect(node, "client", self._code(node), provider_hint=provider,
                      region=region if isinstance(region, str) else None,
                      endpoint=endpoint if isinstance(endpoint, str) else None)
+        self._record_client(node, f"boto3:{service}", self.detections[-1])
 
     def _litellm(self, node: ast.Call, kwargs: dict[str, ast.expr], positional: list[ast.expr]) -> None:
         targets: list[ast.expr] = []
@@ -231,20 +264,23 @@ class CallAnalysis(ModuleState):
             targets.extend(_dict_values(arg, "model"))
         api_base = kwargs.get("api_base") or kwargs.get("base_url")
         endpoint = self._evaluate(api_base) if api_base is not None else None
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else (dotted(node.func) or "")
+        spec = self.registry.operation("litellm", name.rsplit(".", 1)[-1])
+        kind, operation = ("call", spec.operation) if spec is not None else ("client", None)
         for target in targets:
             value = self._evaluate(target)
             if isinstance(value, str):
                 provider = self.registry.litellm(value)
                 if provider is None and endpoint is None:
                     continue
-                self._detect(target, "client", f"litellm model {value!r}", provider_hint=provider, model=value,
+                self._detect(target, kind, f"litellm model {value!r}", provider_hint=provider, model=value,
                              endpoint=endpoint if isinstance(endpoint, str) else None,
-                             generic=isinstance(endpoint, str))
+                             generic=isinstance(endpoint, str), operation=operation)
                 line, column = self._pos(target)
                 self.models.append(ModelRef(self.path, line, column, value, self._statement or line))
             else:
-                self._detect(target, "client", f"litellm model {self._code(target, 60)}",
-                             endpoint_unresolved=True, endpoint_env=value.env, generic=True)
+                self._detect(target, kind, f"litellm model {self._code(target, 60)}",
+                             endpoint_unresolved=True, endpoint_env=value.env, generic=True, operation=operation)
 
     def _langchain_router(self, node: ast.Call, kwargs: dict[str, ast.expr], positional: list[ast.expr]) -> None:
         target = positional[0] if positional else kwargs.get("model")
@@ -277,13 +313,45 @@ class CallAnalysis(ModuleState):
         if group is not None:
             group.uses.append(False)
 
-    def _http(self, node: ast.Call, kwargs: dict[str, ast.expr], positional: list[ast.expr]) -> None:
-        target = positional[0] if positional else next((kwargs[k] for k in URL_ARGS if k in kwargs), None)
+    def _http(self, node: ast.Call, qname: str, kwargs: dict[str, ast.expr], positional: list[ast.expr]) -> None:
+        session = qname in SESSION_CLASSES
+        if session:
+            target = kwargs.get("base_url") or (positional[0] if positional and qname.startswith("aiohttp") else None)
+        else:
+            target = positional[0] if positional else next((kwargs[k] for k in URL_ARGS if k in kwargs), None)
+            if qname.endswith(".request") and len(positional) > 1:
+                target = positional[1]
         if target is None:
+            if session:
+                self._record_client(node, qname, self._template(node, None, generic=True), http=True)
             return
         value = self._evaluate(target)
-        if isinstance(value, str) and self.is_ai_url(value):
-            self._detect(target, "endpoint", f"{self._code(node.func)}({value})", endpoint=value, generic=True)
+        evidence = f"{self._code(node.func)}({self._code(target, 80)})"
+        kind = "client" if session or qname.rsplit(".", 1)[-1] in ("Client", "AsyncClient", "ClientSession") \
+            else "call"
+        if isinstance(value, str):
+            ai = self.is_ai_url(value)
+            operation = self.registry.http_operation(value) or "other" if kind == "call" else None
+            if ai:
+                self._detect(target, kind, f"{self._code(node.func)}({value})", endpoint=value, generic=True,
+                             operation=operation)
+            if session:
+                template = self.detections[-1] if ai else self._template(node, None, generic=True)
+                self._record_client(node, qname, template, http=True, base_url=value)
+            return
+        # An unreadable URL: AI traffic only when its literal path is an AI API's (`/chat/completions`) or,
+        # for a session, when its base URL is named after one provider.
+        fields = self._unresolved_fields(target, value, None)
+        path = _literal_tail(target)
+        operation = self.registry.http_operation(path) if path else None
+        if session:
+            template = self._template(target, None, generic=True, **fields)
+            if fields.get("named_provider"):
+                self._detect(target, kind, evidence, generic=True, **fields)
+                template = self.detections[-1]
+            self._record_client(node, qname, template, http=True)
+        elif operation is not None and self.registry.is_ai_path(path or ""):
+            self._detect(target, kind, evidence, generic=True, operation=operation, **fields)
 
     def _model_refs(self, kwargs: dict[str, ast.expr]) -> None:
         for key in MODEL_ARGS:
@@ -291,6 +359,17 @@ class CallAnalysis(ModuleState):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
                 line, column = self._pos(node)
                 self.models.append(ModelRef(self.path, line, column, node.value, self._statement or line))
+
+def _literal_tail(node: ast.expr) -> str | None:
+    """The literal end of a URL built from parts (`f"{base}/chat/completions"`, `base + "/embeddings"`)."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        last = node.values[-1]
+        return last.value if isinstance(last, ast.Constant) and isinstance(last.value, str) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        right = node.right
+        return right.value if isinstance(right, ast.Constant) and isinstance(right.value, str) else None
+    return None
+
 
 def _dict_values(node: ast.expr, key: str) -> Iterator[ast.expr]:
     """Values of `key` in dict literals nested anywhere in `node`."""

@@ -4,12 +4,15 @@ handlers, the route pass (CDR302) on the same tree with what the first pass foun
 from __future__ import annotations
 
 import ast
+import warnings
+from pathlib import Path
 
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python.analysis import PythonAnalyzer
-from cadre_hooks.detect.python.project import ProjectIndex
+from cadre_hooks.detect.python.callsites import MAX_DEPTH, ClientInfo, ClientResolver
+from cadre_hooks.detect.python.project import MAX_MODULE_BYTES, ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
-from cadre_hooks.detect.python.source import Source
+from cadre_hooks.detect.python.source import Source, read
 from cadre_hooks.detect.python.values import Value
 from cadre_hooks.model import FileScan, Notice
 
@@ -23,6 +26,69 @@ def project_index(ctx: DetectContext) -> ProjectIndex:
     return _PROJECTS[key]
 
 
+def client_resolver(path: str, ctx: DetectContext, project: ProjectIndex) -> ClientResolver:
+    """Finds the client a name imported from another module of the project is bound to: that module
+    is analysed on demand (and kept while unchanged), so a pre-commit run on one file sees the client
+    a folder scan would see; the files read are recorded in `project.reads` (the result's depends_on)."""
+
+    def resolve(module_name: str, name: str, level: int, depth: int) -> ClientInfo | None:
+        if depth > MAX_DEPTH:
+            return None
+        target = project.locate(path, module_name, level)
+        if target is None:
+            return None
+        other = _module_analysis(target, ctx, project)
+        if other is None:
+            return None
+        analyzer, reads = other
+        project.reads.update(reads)
+        return analyzer.exported_client(name, depth)
+
+    return resolve
+
+
+_ANALYSED: dict[tuple[str, int, int], tuple[PythonAnalyzer, frozenset[str]] | None] = {}
+
+
+def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \
+        -> tuple[PythonAnalyzer, frozenset[str]] | None:
+    """The analysis of another module of the project, kept while the file is unchanged."""
+    try:
+        st = target.stat()
+        rel = target.resolve().relative_to(ctx.root.resolve()).as_posix()
+    except (OSError, ValueError):
+        return None
+    key = (str(target), st.st_size, st.st_mtime_ns)
+    if key in _ANALYSED:
+        return _ANALYSED[key]
+    if len(_ANALYSED) > 512:
+        _ANALYSED.clear()
+    _ANALYSED[key] = None  # an import cycle finds nothing rather than recursing
+    if st.st_size > MAX_MODULE_BYTES:
+        return None
+    try:
+        source = read(rel, target.read_bytes())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source.text)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    outer = project.reads
+    project.reads = set()
+    try:
+        analyzer = PythonAnalyzer(rel, source, tree, ctx, lambda m, n, lvl, d: project.constant(rel, m, n, lvl, d))
+        analyzer.resolve_client = client_resolver(rel, ctx, project)
+        analyzer.run()
+    except RecursionError:
+        return None
+    finally:
+        reads = frozenset(project.reads | {rel})
+        project.reads = outer
+    result = (analyzer, reads)
+    _ANALYSED[key] = result
+    return result
+
+
 def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice], tree: ast.Module) -> FileScan:
     project = project_index(ctx)
     project.reads = set()
@@ -31,6 +97,7 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
         return project.constant(path, module_name, name, level, depth)
 
     analyzer = PythonAnalyzer(path, source, tree, ctx, resolve_import)
+    analyzer.resolve_client = client_resolver(path, ctx, project)
     analyzer.run()
     # Web handlers and the AI calls they reach (CDR302); the other modules are read on demand by the
     # rule, when a handler calls into them on a whole-repository scan.

@@ -15,6 +15,7 @@ _TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "reques
 
 
 def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[str], bool]) -> bool:
+    imported: set[str] = set()  # names imported from modules that are neither AI nor HTTP
     for stmt in statements(tree):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -27,14 +28,39 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
                 return True
             if any(_ai(registry, f"{stmt.module}.{a.name}") for a in stmt.names):
                 return True
-    # No AI import: only a dynamic import or a hard-coded AI URL can still make it AI.
+        if isinstance(stmt, ast.ImportFrom):
+            imported.update(a.asname or a.name for a in stmt.names)
+        elif isinstance(stmt, ast.Import):
+            imported.update(a.asname or a.name.split(".")[0] for a in stmt.names)
+    # No AI import: only a dynamic import, a hard-coded AI URL or an operation on a client imported
+    # from another module (`from app.llm import client` then `client.chat.completions.create`).
+    words = registry.operation_words
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and imported:
+            if _operation_on_import(node.func, imported, words, registry):
+                return True
         if isinstance(node, ast.Name) and node.id == "__import__":
             return True
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and ("." in node.value or "//" in node.value):
             if is_ai_url(node.value):
                 return True
     return False
+
+
+def _operation_on_import(func: ast.Attribute, imported: set[str], words: frozenset[str], registry: Registry) -> bool:
+    attrs: list[str] = []
+    current: ast.expr = func
+    while isinstance(current, ast.Attribute):
+        attrs.append(current.attr)
+        current = current.value
+    if isinstance(current, ast.Call):  # `get_client().chat.completions.create(...)`
+        current = current.func
+        while isinstance(current, ast.Attribute):
+            current = current.value
+    if not isinstance(current, ast.Name) or current.id not in imported or not words.intersection(attrs):
+        return False
+    attrs.reverse()
+    return any(registry.is_operation_path(".".join(attrs[i:])) for i in range(len(attrs)))
 
 
 def _ai(registry: Registry, qname: str) -> bool:

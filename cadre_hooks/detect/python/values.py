@@ -49,14 +49,24 @@ def _targets(stmt: ast.stmt) -> list[tuple[str, ast.expr]]:
         targets, value = stmt.targets, stmt.value
     elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
         targets, value = [stmt.target], stmt.value
+    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+        # `with httpx.Client(base_url=...) as http:` binds `http` to what the item builds.
+        for item in stmt.items:
+            if item.optional_vars is not None:
+                out.extend((name, item.context_expr) for name, _ in _named([item.optional_vars]))
+        return out
     else:
         return out
+    out.extend((name, value) for name, _ in _named(targets))
+    return out
+
+
+def _named(targets: list[ast.expr]) -> Iterator[tuple[str, ast.expr]]:
     for target in targets:
         if isinstance(target, ast.Name):
-            out.append((target.id, value))
+            yield target.id, target
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
-            out.append(("self." + target.attr, value))
-    return out
+            yield "self." + target.attr, target
 
 
 def statements(tree: ast.Module) -> Iterator[ast.stmt]:
