@@ -206,3 +206,42 @@ def test_objects_in_variables_and_locals(tmp_path: Path) -> None:
     })
     assert _by_line(report) == {10: ("azure-openai", "westeurope", None), 14: ("azure-openai", "eastus", None),
                                 18: ("azure-openai", "eastus2", None)}
+
+
+def test_local_modules_take_the_region_their_caller_gives(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "modules/llm/main.tf": """
+            variable "location" {}
+            variable "model" {
+              default = "gpt-4o-mini"
+            }
+            resource "azurerm_cognitive_account" "openai" {
+              kind     = "OpenAI"
+              location = var.location
+            }
+            resource "azurerm_cognitive_deployment" "chat" {
+              cognitive_account_id = azurerm_cognitive_account.openai.id
+              model {
+                name = var.model
+              }
+            }
+        """,
+        "envs/prod/main.tf": """
+            resource "azurerm_resource_group" "rg" {
+              location = "swedencentral"
+            }
+            module "llm" {
+              source   = "../../modules/llm"
+              location = azurerm_resource_group.rg.location
+            }
+            module "outside" {
+              source   = "../../../elsewhere/openai"
+            }
+        """,
+    })
+    usages = sorted((u.path, u.line, u.provider, u.region, u.model) for u in report.usages)
+    assert usages == [
+        ("envs/prod/main.tf", 4, "azure-openai", "swedencentral", None),
+        ("modules/llm/main.tf", 5, "azure-openai", None, None),
+        ("modules/llm/main.tf", 9, "azure-openai", None, "gpt-4o-mini"),
+    ]

@@ -20,6 +20,7 @@ condition or a module's caller stays unknown: the usage then has no region.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
@@ -164,6 +165,7 @@ class Module:
     locals: dict[str, Node] = field(default_factory=dict)
     resources: dict[tuple[str, str], Block] = field(default_factory=dict)
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)  # variables set by the module's caller
 
     def add(self, parsed: ParsedFile, tfvars: bool) -> None:
         for block in parsed.blocks:
@@ -189,23 +191,61 @@ def _is_tfvars(name: str) -> bool:
 def load_module(ctx: DetectContext, path: str, own: ParsedFile) -> tuple[Module, list[str]]:
     """The module of the folder holding `path`, and the sibling files it was read from."""
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    module, used, _ = load_folder(ctx, folder, own, path.rsplit("/", 1)[-1])
+    return module, used
+
+
+def load_folder(ctx: DetectContext, folder: str, own: ParsedFile | None = None,
+                own_name: str = "") -> tuple[Module, list[str], list[ParsedFile]]:
+    """The module of a folder of the repository, the files it was read from, and their parses."""
     module = Module()
     used: list[str] = []
+    files: list[ParsedFile] = []
     try:
         names = sorted(os.listdir(os.path.join(ctx.root, folder)))
     except OSError:
         names = []
-    siblings = [n for n in names if n.endswith(MODULE_SUFFIXES) or _is_tfvars(n)]
-    own_name = path.rsplit("/", 1)[-1]
-    module.add(own, tfvars=False)
-    for name in siblings:
-        if name == own_name or name.endswith(".json"):
+    if own is not None:
+        module.add(own, tfvars=False)
+    for name in names:
+        if name == own_name or name.endswith(".json") or not (name.endswith(MODULE_SUFFIXES) or _is_tfvars(name)):
             continue
         parsed = _parse_path(os.path.join(ctx.root, folder, name))
         if parsed is not None:
             module.add(parsed, tfvars=_is_tfvars(name))
             used.append(f"{folder}/{name}" if folder else name)
-    return module, used
+            if not _is_tfvars(name):
+                files.append(parsed)
+    return module, used, files
+
+
+_META_ARGUMENTS = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
+
+
+def _local_module(ctx: DetectContext, path: str, call: Block, caller: Module,
+                  source: str) -> tuple[list[tuple[str, Block, Module]], list[str]]:
+    """The AI resources of a module of the repository called with `source = "../openai"`, each with
+    the module as this call binds it: its variables take the call's arguments, evaluated in the
+    caller, and the caller's providers stand in for those it does not declare."""
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    target = os.path.normpath(os.path.join(folder, source)).replace(os.sep, "/")
+    if target.startswith("..") or os.path.isabs(target):
+        return [], []  # outside the repository
+    target = "" if target == "." else target
+    if target == folder:
+        return [], []
+    inner, used, files = load_folder(ctx, target)
+    arguments = {name: found for name, expression in call.attributes.items()
+                 if name not in _META_ARGUMENTS and (found := value(expression, caller)) is not None}
+    bound = dataclasses.replace(inner, overrides=arguments, providers={**caller.providers, **inner.providers})
+    found_blocks: list[tuple[str, Block, Module]] = []
+    for parsed_file in files:
+        for block in parsed_file.blocks:
+            if block.kind == "resource" and len(block.labels) >= 2:
+                provider = ctx.registry.terraform_resource(block.labels[0], _literal_attributes(block, bound))
+                if provider is not None:
+                    found_blocks.append((provider, block, bound))
+    return found_blocks, used
 
 
 # --- evaluation -----------------------------------------------------------------------------
@@ -304,6 +344,8 @@ def value(expression: Node | None, module: Module, depth: int = 0) -> str | None
 
 
 def resolve(parts: list[str], module: Module, depth: int) -> str | None:
+    if len(parts) == 2 and parts[0] == "var" and parts[1] in module.overrides:
+        return module.overrides[parts[1]]
     if len(parts) >= 2 and parts[0] == "var":
         return _member(module.tfvars.get(parts[1]) or module.variables.get(parts[1]), parts[2:], module, depth)
     if len(parts) >= 2 and parts[0] == "local":
@@ -389,6 +431,25 @@ def _literal_attributes(block: Block, module: Module) -> dict[str, str | None]:
     return {name: value(expression, module) for name, expression in block.attributes.items()}
 
 
+def _module_detections(path: str, call: Block, source: str,
+                       inner: list[tuple[str, Block, Module]]) -> list[Detection]:
+    """One usage at the `module` line per provider and region the called module provisions."""
+    seen: set[tuple[str, str | None]] = set()
+    out: list[Detection] = []
+    for provider, block, bound in inner:
+        region = region_of(block, bound)
+        if (provider, region) in seen:
+            continue
+        seen.add((provider, region))
+        model = model_of(block, bound)
+        detail = ", ".join(x for x in (f"region {region}" if region else "", f"model {model}" if model else "") if x)
+        evidence = (f'module "{call.labels[0]}" ({source}): resource "{block.labels[0]}" "{block.labels[1]}"'
+                    + (f" ({detail})" if detail else ""))
+        out.append(Detection(path, call.line, call.column, "config", evidence, provider_hint=provider,
+                             region=region, model=model, statement_line=call.line))
+    return out
+
+
 def scan_terraform(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     text, notices = decode(path, data)
     try:
@@ -414,6 +475,11 @@ def scan_terraform(path: str, data: bytes, ctx: DetectContext) -> FileScan:
             source = value(block.attributes["source"], module) or ""
             provider = ctx.registry.terraform_module(source)
             heading = f'module "{block.labels[0]}" ({source})'
+            if provider is None and source.startswith(("./", "../")):
+                inner, used = _local_module(ctx, path, block, module, source)
+                siblings += used
+                found += _module_detections(path, block, source, inner)
+                continue
         else:
             provider = ctx.registry.terraform_resource(block.labels[0], _literal_attributes(block, module))
             heading = f'resource "{block.labels[0]}" "{block.labels[1]}"'
