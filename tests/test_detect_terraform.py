@@ -245,3 +245,25 @@ def test_local_modules_take_the_region_their_caller_gives(tmp_path: Path) -> Non
         ("modules/llm/main.tf", 5, "azure-openai", None, None),
         ("modules/llm/main.tf", 9, "azure-openai", None, "gpt-4o-mini"),
     ]
+
+
+def test_pure_functions_that_pick_a_region(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "main.tf": """
+            variable "location" {
+              default = null
+            }
+            locals {
+              location = coalesce(var.location, lower("SwedenCentral"))
+            }
+            resource "azurerm_cognitive_account" "a" {
+              kind     = "OpenAI"
+              location = local.location
+            }
+            resource "azurerm_cognitive_account" "b" {
+              kind     = "OpenAI"
+              location = element(var.locations, 0)
+            }
+        """,
+    })
+    assert _by_line(report) == {7: ("azure-openai", "swedencentral", None), 11: ("azure-openai", None, None)}

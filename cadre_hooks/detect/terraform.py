@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -312,6 +313,8 @@ def value(expression: Node | None, module: Module, depth: int = 0) -> str | None
         children = [c for c in expression.named_children if c.type != "comment"]
         if len(children) == 1 and children[0].type in ("literal_value", "template_expr"):
             return value(children[0], module, depth)
+        if len(children) == 1 and children[0].type == "function_call":
+            return _call(children[0], module, depth + 1)
         parts = _reference(expression)
         if parts and parts[0] in ("var", "local"):
             parts = _reference(expression, keys=True)
@@ -340,6 +343,24 @@ def value(expression: Node | None, module: Module, depth: int = 0) -> str | None
             elif part.type in ("template_directive",):
                 return None
         return "".join(out).removesuffix("\n") if template.type == "heredoc_template" else "".join(out)
+    return None
+
+
+_FIRST_OF = frozenset({"coalesce", "try"})  # the first argument that has a value
+_CASE: dict[str, Callable[[str], str]] = {"lower": str.lower, "upper": str.upper, "trimspace": str.strip}
+
+
+def _call(call: Node, module: Module, depth: int) -> str | None:
+    """The few pure functions that pick or normalise a region: `coalesce(var.location, "westeurope")`,
+    `try(...)`, `lower(...)`. Anything else is only known at apply time."""
+    name = _text(call.named_children[0]) if call.named_children else ""
+    arguments_node = next((c for c in call.named_children if c.type == "function_arguments"), None)
+    arguments = [c for c in arguments_node.named_children if c.type == "expression"] if arguments_node else []
+    if name in _FIRST_OF:
+        return next((found for found in (value(a, module, depth) for a in arguments) if found), None)
+    if name in _CASE and len(arguments) == 1:
+        found = value(arguments[0], module, depth)
+        return _CASE[name](found) if found is not None else None
     return None
 
 
