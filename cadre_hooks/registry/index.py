@@ -475,9 +475,8 @@ class Registry:
             words.add(_fixed_suffix(pattern.pattern))
         words.update(p.split("/")[-1] for p in self._go)
         words.update(p.split(":")[-1] for p in self._maven)
-        for prefix, _ in self._spring:  # `spring.ai.mistralai.` in a .properties file, `mistralai:` in YAML
+        for prefix, _ in self._spring:  # `spring.ai.mistralai.` in a .properties file (YAML: the module names)
             words.add(prefix + ".")
-            words.add(prefix.rsplit(".", 1)[-1])
             variable = prefix.upper().replace(".", "_")  # relaxed binding: SPRING_AI_MISTRALAI_API_KEY
             words.update(variable + suffix for suffix in ("_API_KEY", "_BASE_URL", "_ENDPOINT"))
         words.update('"' + spec.pattern.split("*")[0] for spec in self._terraform)  # `resource "aws_bedrock...`
