@@ -172,7 +172,7 @@ def test_a_direct_dependency_still_fails_beside_its_lock_file(
 @pytest.mark.parametrize(("name", "content"), [
     ("package-lock.json", '{"packages": {"node_modules/openai": '),
     ("poetry.lock", '[[package]\nname = "openai"\n'),
-    ("pnpm-lock.yaml", "packages:\n  openai@4.0.0: [\n"),
+    ("composer.lock", '{"packages": [{"name": "openai-php/client"'),
     ("Pipfile.lock", '{"default": {"openai": '),
 ])
 def test_unreadable_lock_files_give_a_notice(tmp_path: Path, name: str, content: str) -> None:

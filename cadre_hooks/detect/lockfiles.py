@@ -3,8 +3,8 @@ is a `lockfile` usage: inventory (JSON report, AI_USAGE.md, audits), never a pol
 its own, since a direct dependency or the code is what decides (the policy skips this kind).
 
 Each format is read with its own parser, in time linear in the file's size: JSON (npm, Composer,
-Pipfile, NuGet), TOML (Poetry, uv, PDM, Cargo), YAML (pnpm) and the line formats of yarn (v1 and
-Berry), Bundler (`Gemfile.lock`), Go (`go.sum`) and Gradle (`gradle.lockfile`). A package is
+Pipfile, NuGet), TOML (Poetry, uv, PDM, Cargo) and the line formats of pnpm (its fixed block-YAML
+layout), yarn (v1 and Berry), Bundler (`Gemfile.lock`), Go (`go.sum`) and Gradle (`gradle.lockfile`). A package is
 reported once per file, at its first entry; the registry's package names decide, so a look-alike
 (`openapi-types`) is nothing.
 """
@@ -141,24 +141,45 @@ def _toml_packages(ecosystem: str) -> Reader:
 
 
 def read_pnpm_lock(text: str) -> Iterator[Locked]:
-    import yaml
-
-    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-    node = yaml.compose(text, Loader=loader)
-    if not isinstance(node, yaml.MappingNode):
-        return
-    for key, value in node.value:
-        if not (isinstance(key, yaml.ScalarNode) and key.value in ("packages", "snapshots")
-                and isinstance(value, yaml.MappingNode)):
+    """pnpm writes its lock file as block YAML with a fixed layout: the entries of the top-level
+    `packages:` and `snapshots:` mappings are the keys indented by two spaces. They are read line by
+    line (a YAML parser takes half a minute on a 14 MB lock file); a key's quotes are YAML's."""
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line or line[0] == "#":
             continue
-        for entry, _ in value.value:
-            if isinstance(entry, yaml.ScalarNode):
-                spec = entry.value.lstrip("/").split("(", 1)[0]  # `/@scope/name@1.0.0(peer@2)`, `name/1.0.0` (v5)
-                name, _, version = spec[1:].partition("@") if spec.startswith("@") else spec.partition("@")
-                name = "@" + name if spec.startswith("@") else name
-                if not version and "/" in name.lstrip("@"):
-                    name, _, version = name.rpartition("/")
-                yield Locked("npm", name, version, entry.start_mark.line + 1)
+        if line[0] != " ":
+            section = line.split(":", 1)[0].strip()
+            continue
+        if section not in ("packages", "snapshots") or line[2:3] in (" ", "") or not line.startswith("  "):
+            continue
+        key = _yaml_key(line[2:])
+        if key is None:
+            continue
+        spec = key.lstrip("/").split("(", 1)[0]  # `/@scope/name@1.0.0(peer@2)`, `name/1.0.0` (v5)
+        scoped = spec.startswith("@")
+        name, _, version = spec[1:].partition("@") if scoped else spec.partition("@")
+        name = "@" + name if scoped else name
+        if not version and "/" in name.lstrip("@"):
+            name, _, version = name.rpartition("/")
+        yield Locked("npm", name, version, number)
+
+
+def _yaml_key(text: str) -> str | None:
+    """The key of a `key:` line of block YAML (plain, 'single' or "double" quoted); None otherwise."""
+    text = text.rstrip()
+    if text[:1] in ("'", '"'):
+        quote = text[0]
+        end = text.find(quote, 1)
+        while quote == "'" and end >= 0 and text[end + 1:end + 2] == "'":
+            end = text.find(quote, end + 2)
+        if end < 0 or not text[end + 1:].lstrip().startswith(":"):
+            return None
+        inner = text[1:end]
+        return inner.replace("''", "'") if quote == "'" else inner.replace('\\"', '"')
+    if not text.endswith(":") or text.startswith(("-", "{", "[")):
+        return None
+    return text[:-1].strip()
 
 
 def read_yarn_lock(text: str) -> Iterator[Locked]:
@@ -272,11 +293,4 @@ def scan_lockfile(path: str, data: bytes, ctx: DetectContext) -> FileScan:
 def _parse_errors() -> tuple[type[Exception], ...]:
     from cadre_hooks.detect.config.tomltext import TOMLDecodeError
 
-    errors: list[type[Exception]] = [TOMLDecodeError]
-    try:
-        import yaml
-
-        errors.append(yaml.YAMLError)
-    except ImportError:  # pragma: no cover - PyYAML is a dependency
-        pass
-    return tuple(errors)
+    return (TOMLDecodeError,)
