@@ -301,3 +301,25 @@ def test_only_the_openai_starter_is_made_unknown_by_an_unknown_endpoint(tmp_path
     assert [(u.path, u.line, u.provider) for u in report.usages] == [
         ("application.properties", 1, None), ("application.properties", 2, "azure-openai"),
         ("application.properties", 3, "anthropic"), ("appsettings.json", 1, "azure-openai")]
+
+
+def test_langchain4j_spring_boot_starters(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "src/main/resources/application.properties": """
+            langchain4j.open-ai.chat-model.base-url=https://api.scaleway.ai/v1
+            langchain4j.open-ai.chat-model.api-key=${SCW_SECRET_KEY}
+            langchain4j.open-ai.chat-model.model-name=llama-3.1-8b-instruct
+            langchain4j.open-ai.chat-model.log-requests=true
+        """,
+        "src/main/resources/application-local.yml": """
+            langchain4j:
+              ollama:
+                chat-model:
+                  base-url: http://ollama:11434
+                  model-name: llama3.1
+        """,
+    })
+    assert [(u.path.rsplit("/", 1)[-1], u.line, u.provider) for u in report.usages] == [
+        ("application-local.yml", 4, "ollama"), ("application-local.yml", 5, "ollama"),
+        ("application.properties", 1, "scaleway"), ("application.properties", 2, "scaleway"),
+        ("application.properties", 3, "scaleway")]

@@ -438,6 +438,10 @@ class Registry:
         return self._env.get(name)
 
     # --- deployment settings -------------------------------------------------------------
+    def spring_roots(self) -> frozenset[str]:
+        """The first word of every Spring Boot property prefix (`spring`, `langchain4j`)."""
+        return frozenset(prefix.split(".", 1)[0] for prefix, _ in self._spring)
+
     def spring_prefix(self, key: str) -> tuple[str, str] | None:
         """(prefix, provider) of the Spring AI property group `key` belongs to
         (`spring.ai.openai.chat.options.model` → `spring.ai.openai`)."""

@@ -126,14 +126,15 @@ def detections(ctx: DetectContext, path: str, pairs: Iterable[Pair], profile: st
     return out
 
 
-def has_spring_keys(nodes: Iterable[Node]) -> bool:
-    """A document whose top level has a `spring` key (or a dotted `spring.ai...` one)."""
+def has_spring_keys(nodes: Iterable[Node], roots: frozenset[str]) -> bool:
+    """A document whose top level has a key that starts a registered prefix (`spring`, `langchain4j`,
+    or a dotted `spring.ai...` one)."""
     import yaml
 
     for node in nodes:
         if isinstance(node, yaml.MappingNode):
             for key, _ in node.value:
-                if isinstance(key, yaml.ScalarNode) and (key.value == "spring" or key.value.startswith("spring.")):
+                if isinstance(key, yaml.ScalarNode) and key.value.split(".", 1)[0] in roots:
                     return True
     return False
 
@@ -174,7 +175,7 @@ def document_detections(ctx: DetectContext, path: str, documents: list[list[Pair
     """The Spring AI usages of the documents of one file. A profile inherits the endpoints of the
     default profile: the file's first document when it has no profile of its own, and for a
     profile file the `application.properties`/`.yml` beside it (added to `depends`)."""
-    if not any(p.key.startswith("spring.ai.") for document in documents for p in document):
+    if not any(ctx.registry.spring_prefix(p.key) for document in documents for p in document):
         return []
     profiles = document_profiles(path, ((n, p.key, p.value) for n, group in enumerate(documents) for p in group))
     base, used = default_profile_endpoints(ctx, path)

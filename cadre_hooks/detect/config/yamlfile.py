@@ -140,7 +140,7 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     found: list[Detection | None] = []
     models: list[ModelRef] = []
     depends: list[str] = []
-    if spring.has_spring_keys(read.document):  # Spring Boot settings: `spring.ai.<provider>` groups decide
+    if spring.has_spring_keys(read.document, ctx.registry.spring_roots()):  # Spring Boot settings: `spring.ai.<provider>` groups decide
         found += spring.yaml_detections(ctx, path, read.document, models, depends)
     taken = {d.line for d in found if d is not None}
     found += (d for d in (decide(ctx, path, e) for e in entries(read.document, lines, ctx))
