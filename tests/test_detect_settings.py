@@ -323,3 +323,17 @@ def test_langchain4j_spring_boot_starters(tmp_path: Path) -> None:
         ("application-local.yml", 4, "ollama"), ("application-local.yml", 5, "ollama"),
         ("application.properties", 1, "scaleway"), ("application.properties", 2, "scaleway"),
         ("application.properties", 3, "scaleway")]
+
+
+def test_quarkus_langchain4j_and_its_profiles(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "src/main/resources/application.properties": """
+            quarkus.langchain4j.openai.base-url=https://api.mistral.ai/v1
+            quarkus.langchain4j.openai.api-key=${MISTRAL_API_KEY}
+            %dev.quarkus.langchain4j.openai.chat-model.model-name=mistral-small-2409
+            %test.quarkus.langchain4j.openai.base-url=http://localhost:11434/v1
+            quarkus.http.port=8080
+        """,
+    })
+    assert [(u.line, u.provider, "(profile" in u.evidence) for u in report.usages] == [
+        (1, "mistral", False), (2, "mistral", False), (3, "mistral", True), (4, "ollama", True)]

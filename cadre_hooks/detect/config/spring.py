@@ -110,19 +110,28 @@ def _first_document(name: str, data: bytes) -> list[Pair]:
 
 def detections(ctx: DetectContext, path: str, pairs: Iterable[Pair], profile: str | None,
                models: list[ModelRef] | None = None, inherited: dict[str, str] | None = None) -> list[Detection]:
-    """The usages of the `spring.ai.*` groups among `pairs` (one document)."""
-    groups: dict[tuple[str, str], list[Setting]] = {}
+    """The usages of the `spring.ai.*` groups among `pairs` (one document). Quarkus writes a key's
+    profile before it (`%dev.quarkus.langchain4j.openai.base-url`): such a key belongs to that profile,
+    which inherits the endpoint of the same group without profile."""
+    pairs = list(pairs)
+    groups: dict[tuple[str | None, str, str], list[Setting]] = {}
     for pair in pairs:
-        found = ctx.registry.spring_prefix(pair.key)
-        if found is None or pair.key == found[0]:
+        key_profile, key = None, pair.key
+        if key.startswith("%") and "." in key:
+            key_profile, key = key[1:].split(".", 1)
+        found = ctx.registry.spring_prefix(key)
+        if found is None or key == found[0]:
             continue
-        leaf = pair.key.rsplit(".", 1)[-1]
-        groups.setdefault(found, []).append(
+        leaf = key.rsplit(".", 1)[-1]
+        groups.setdefault((key_profile, *found), []).append(
             Setting(pair.key, leaf, pair.value, pair.line, pair.column, pair.value_line, pair.value_column))
-    suffix = f" (profile {profile})" if profile else ""
+    local = endpoints(ctx, pairs)
     out: list[Detection] = []
-    for (prefix, provider), settings in groups.items():
-        out += group_detections(ctx, path, provider, settings, suffix, models, (inherited or {}).get(prefix))
+    for (key_profile, prefix, provider), settings in groups.items():
+        shown = key_profile or profile
+        base = local.get(prefix) if key_profile else None
+        out += group_detections(ctx, path, provider, settings, f" (profile {shown})" if shown else "", models,
+                                base or (inherited or {}).get(prefix))
     return out
 
 
