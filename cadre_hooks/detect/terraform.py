@@ -139,6 +139,7 @@ def parse(data: bytes) -> ParsedFile:
 
 
 _CACHE: dict[tuple[str, int, int], ParsedFile] = {}
+_CACHE_SIZE = 256  # the files of a few modules: enough for every file of a module to reuse its siblings
 
 
 def _parse_path(full: str) -> ParsedFile | None:
@@ -150,7 +151,10 @@ def _parse_path(full: str) -> ParsedFile | None:
         key = (full, st.st_size, st.st_mtime_ns)
         if key not in _CACHE:
             with open(full, "rb") as fh:
-                _CACHE[key] = parse(fh.read())
+                parsed = parse(fh.read())
+            if len(_CACHE) >= _CACHE_SIZE:
+                del _CACHE[next(iter(_CACHE))]  # the oldest
+            _CACHE[key] = parsed
         return _CACHE[key]
     except OSError:
         return None
