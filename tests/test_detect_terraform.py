@@ -267,3 +267,18 @@ def test_pure_functions_that_pick_a_region(tmp_path: Path) -> None:
         """,
     })
     assert _by_line(report) == {7: ("azure-openai", "swedencentral", None), 11: ("azure-openai", None, None)}
+
+
+def test_sibling_files_are_never_read_through_a_symlink_out_of_the_repository(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.tf").write_text('variable "location" {\n  default = "leaked-value"\n}\n')
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "vars.tf").symlink_to(outside / "secret.tf")
+    (root / "main.tf").write_text('resource "azurerm_cognitive_account" "a" {\n  kind = "OpenAI"\n'
+                                  '  location = var.location\n}\n')
+    from cadre_hooks.scan import ScanOptions, run
+
+    report, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
+    assert [(u.path, u.region) for u in report.usages] == [("main.tf", None)]

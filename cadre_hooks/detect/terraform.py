@@ -142,21 +142,21 @@ _CACHE: dict[tuple[str, int, int], ParsedFile] = {}
 _CACHE_SIZE = 256  # the files of a few modules: enough for every file of a module to reuse its siblings
 
 
-def _parse_path(full: str) -> ParsedFile | None:
-    """A sibling file of the module, parsed once per process while it is unchanged."""
+def _parse_path(root: str, rel: str) -> ParsedFile | None:
+    """A sibling file of the module, read as every file of the repository is (never through a
+    symlink out of it), parsed once per process while it is unchanged."""
+    from cadre_hooks.safeio import Refused, read_in_root
+
     try:
-        st = os.stat(full)
-        if st.st_size > MAX_SIBLING_SIZE:
-            return None
-        key = (full, st.st_size, st.st_mtime_ns)
+        st = os.stat(os.path.join(root, rel))
+        key = (os.path.join(root, rel), st.st_size, st.st_mtime_ns)
         if key not in _CACHE:
-            with open(full, "rb") as fh:
-                parsed = parse(fh.read())
+            parsed = parse(read_in_root(root, rel, MAX_SIBLING_SIZE))
             if len(_CACHE) >= _CACHE_SIZE:
                 del _CACHE[next(iter(_CACHE))]  # the oldest
             _CACHE[key] = parsed
         return _CACHE[key]
-    except OSError:
+    except (OSError, Refused):
         return None
 
 
@@ -215,7 +215,7 @@ def load_folder(ctx: DetectContext, folder: str, own: ParsedFile | None = None,
     for name in names:
         if name == own_name or name.endswith(".json") or not (name.endswith(MODULE_SUFFIXES) or _is_tfvars(name)):
             continue
-        parsed = _parse_path(os.path.join(ctx.root, folder, name))
+        parsed = _parse_path(str(ctx.root), f"{folder}/{name}" if folder else name)
         if parsed is not None:
             module.add(parsed, tfvars=_is_tfvars(name))
             used.append(f"{folder}/{name}" if folder else name)
