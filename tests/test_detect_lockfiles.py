@@ -188,7 +188,7 @@ def test_large_lock_files_are_read_in_linear_time(tmp_path: Path) -> None:
     report = scan_tree(tmp_path, {"package-lock.json": text})
     elapsed = time.perf_counter() - started
     assert [(u.line, u.provider) for u in report.usages] == [(120_003, "openai")]
-    assert elapsed < 10, elapsed
+    assert elapsed < 30, elapsed  # a quadratic reader would take hours
 
 
 def test_a_lock_file_beyond_its_size_limit_gives_a_notice(tmp_path: Path) -> None:
