@@ -60,14 +60,14 @@ FORMATS = {
         [[package]]
         name = "mistralai"
         version = "1.2.0"
-    """, [(5, "mistral")]),
+    """, [(6, "mistral")]),
     "uv.lock": ("""
         version = 1
 
         [[package]]
         name = "langchain-openai"
         version = "0.2.0"
-    """, [(3, "openai")]),
+    """, [(4, "openai")]),
     "Pipfile.lock": ("""
         {
             "_meta": {"hash": {"sha256": "x"}},
@@ -121,7 +121,7 @@ FORMATS = {
         [[package]]
         name = "async-openai"
         version = "0.24.1"
-    """, [(7, "openai")]),
+    """, [(8, "openai")]),
     "packages.lock.json": ("""
         {
           "version": 1,

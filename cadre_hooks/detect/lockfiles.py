@@ -137,20 +137,20 @@ def _toml_packages(ecosystem: str) -> Reader:
             from cadre_hooks.detect.config.tomltext import loads
 
             loads(text)
-        header, name, version = 0, "", ""
+        header, name, version, at = 0, "", "", 0
         for number, line in enumerate(text.splitlines(), start=1):
             if line.startswith("["):
                 if header and name:
-                    yield Locked(ecosystem, name, version, header)
+                    yield Locked(ecosystem, name, version, at)
                 header, name, version = (number, "", "") if _TOML_PACKAGE.match(line) else (0, "", "")
             elif header and (match := _TOML_FIELD.match(line)) is not None:
                 found = match.group(2) if match.group(2) is not None else match.group(3)
                 if match.group(1) == "name" and not name:
-                    name = found
+                    name, at = found, number  # the package is reported where it is named
                 elif match.group(1) == "version" and not version:
                     version = found
         if header and name:
-            yield Locked(ecosystem, name, version, header)
+            yield Locked(ecosystem, name, version, at)
 
     return read
 
