@@ -337,3 +337,25 @@ def test_quarkus_langchain4j_and_its_profiles(tmp_path: Path) -> None:
     })
     assert [(u.line, u.provider, "(profile" in u.evidence) for u in report.usages] == [
         (1, "mistral", False), (2, "mistral", False), (3, "mistral", True), (4, "ollama", True)]
+
+
+def test_endpoint_variables_set_from_placeholders_or_templates(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "deploy/templates/deployment.yaml": """
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - name: OPENAI_BASE_URL
+                      value: {{ .Values.llm.baseUrl | quote }}
+                    - name: OPENAI_API_KEY
+                      value: {{ .Values.llm.key | quote }}
+                    - name: AZURE_OPENAI_ENDPOINT
+                      value: {{ .Values.azure.endpoint }}
+        """,
+        ".env": "OPENAI_BASE_URL=${LLM_URL}\nOLLAMA_HOST=$OLLAMA_SERVER\n",
+    })
+    assert [(u.path, u.line, u.provider, u.endpoint_env) for u in report.usages] == [
+        (".env", 1, None, "LLM_URL"), (".env", 2, "ollama", "OLLAMA_SERVER"),
+        ("deploy/templates/deployment.yaml", 5, None, None), ("deploy/templates/deployment.yaml", 7, "openai", None),
+        ("deploy/templates/deployment.yaml", 9, "azure-openai", None)]
