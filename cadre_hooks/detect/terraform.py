@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
 from cadre_hooks.detect.textfile import decode
+from cadre_hooks.memo import per_scan
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice
 
 if TYPE_CHECKING:
@@ -138,18 +139,19 @@ def parse(data: bytes) -> ParsedFile:
     return ParsedFile(blocks, _first_error(root) if root.has_error else 0, tree)
 
 
-_CACHE: dict[tuple[str, int, int], ParsedFile] = {}
-_CACHE_SIZE = 256  # the files of a few modules: enough for every file of a module to reuse its siblings
+_CACHE: dict[tuple[str, int, int], ParsedFile] = per_scan({})  # the trees of one repository
+_CACHE_SIZE = 256  # a few modules' files: every file of a module reuses its siblings
 
 
 def _parse_path(root: str, rel: str) -> ParsedFile | None:
-    """A sibling file of the module, read as every file of the repository is (never through a
-    symlink out of it), parsed once per process while it is unchanged."""
+    """A sibling file of the module, parsed once per scan while it is unchanged (read through
+    the guarded reader: never a FIFO, a device or a link out of the repository)."""
     from cadre_hooks.safeio import Refused, read_in_root
 
+    full = os.path.join(root, rel)
     try:
-        st = os.stat(os.path.join(root, rel))
-        key = (os.path.join(root, rel), st.st_size, st.st_mtime_ns)
+        st = os.stat(full)
+        key = (full, st.st_size, st.st_mtime_ns)
         if key not in _CACHE:
             parsed = parse(read_in_root(root, rel, MAX_SIBLING_SIZE))
             if len(_CACHE) >= _CACHE_SIZE:

@@ -77,7 +77,7 @@ def default_profile_endpoints(ctx: DetectContext, path: str) -> tuple[dict[str, 
     for name in (f"{base}.properties", f"{base}.yml", f"{base}.yaml"):
         rel = f"{folder}/{name}" if folder else name
         try:
-            data = read_in_root(ctx.root, rel, 2_000_000)
+            data = read_in_root(ctx.root, rel, 2_000_000)  # never a FIFO, a device or a link out
         except Refused:
             continue
         these = endpoints(ctx, _first_document(name, data))
