@@ -62,6 +62,10 @@ def providers_markdown(registry: Registry) -> str:
                                     ("rubygems", "packages", "RubyGems"), ("composer", "packages", "Composer"),
                                     ("cargo", "packages", "crates"), ("endpoints", "hosts", "hosts"),
                                     ("endpoints", "env_vars", "environment variables"),
+                                    ("settings", "spring", "Spring Boot / Quarkus property prefixes"),
+                                    ("settings", "dotnet", ".NET configuration sections"),
+                                    ("terraform", "resources", "Terraform resources"),
+                                    ("terraform", "modules", "Terraform modules"),
                                     ("models", "litellm_prefixes", "LiteLLM prefixes")):
             values = data.get(section, {}).get(key, [])
             if values:

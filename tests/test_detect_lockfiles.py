@@ -60,14 +60,14 @@ FORMATS = {
         [[package]]
         name = "mistralai"
         version = "1.2.0"
-    """, [(5, "mistral")]),
+    """, [(6, "mistral")]),
     "uv.lock": ("""
         version = 1
 
         [[package]]
         name = "langchain-openai"
         version = "0.2.0"
-    """, [(3, "openai")]),
+    """, [(4, "openai")]),
     "Pipfile.lock": ("""
         {
             "_meta": {"hash": {"sha256": "x"}},
@@ -121,7 +121,7 @@ FORMATS = {
         [[package]]
         name = "async-openai"
         version = "0.24.1"
-    """, [(7, "openai")]),
+    """, [(8, "openai")]),
     "packages.lock.json": ("""
         {
           "version": 1,
@@ -157,7 +157,8 @@ def test_a_lock_file_alone_is_inventory_not_a_finding(tmp_path: Path, cadre) -> 
     assert result.rules() == []
 
 
-def test_a_direct_dependency_still_fails_beside_its_lock_file(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+def test_a_direct_dependency_still_fails_beside_its_lock_file(
+        tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
     root = make_repo(tmp_path / "repo", {
         "package.json": '{"dependencies": {"openai": "^4.67.0"}}',
         "package-lock.json": '{"packages": {"node_modules/openai": {"version": "4.67.0"}}}',
@@ -171,7 +172,7 @@ def test_a_direct_dependency_still_fails_beside_its_lock_file(tmp_path: Path, ca
 @pytest.mark.parametrize(("name", "content"), [
     ("package-lock.json", '{"packages": {"node_modules/openai": '),
     ("poetry.lock", '[[package]\nname = "openai"\n'),
-    ("pnpm-lock.yaml", "packages:\n  openai@4.0.0: [\n"),
+    ("composer.lock", '{"packages": [{"name": "openai-php/client"'),
     ("Pipfile.lock", '{"default": {"openai": '),
 ])
 def test_unreadable_lock_files_give_a_notice(tmp_path: Path, name: str, content: str) -> None:
@@ -187,7 +188,7 @@ def test_large_lock_files_are_read_in_linear_time(tmp_path: Path) -> None:
     report = scan_tree(tmp_path, {"package-lock.json": text})
     elapsed = time.perf_counter() - started
     assert [(u.line, u.provider) for u in report.usages] == [(120_003, "openai")]
-    assert elapsed < 10, elapsed
+    assert elapsed < 30, elapsed  # a quadratic reader would take hours
 
 
 def test_a_lock_file_beyond_its_size_limit_gives_a_notice(tmp_path: Path) -> None:

@@ -301,3 +301,61 @@ def test_only_the_openai_starter_is_made_unknown_by_an_unknown_endpoint(tmp_path
     assert [(u.path, u.line, u.provider) for u in report.usages] == [
         ("application.properties", 1, None), ("application.properties", 2, "azure-openai"),
         ("application.properties", 3, "anthropic"), ("appsettings.json", 1, "azure-openai")]
+
+
+def test_langchain4j_spring_boot_starters(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "src/main/resources/application.properties": """
+            langchain4j.open-ai.chat-model.base-url=https://api.scaleway.ai/v1
+            langchain4j.open-ai.chat-model.api-key=${SCW_SECRET_KEY}
+            langchain4j.open-ai.chat-model.model-name=llama-3.1-8b-instruct
+            langchain4j.open-ai.chat-model.log-requests=true
+        """,
+        "src/main/resources/application-local.yml": """
+            langchain4j:
+              ollama:
+                chat-model:
+                  base-url: http://ollama:11434
+                  model-name: llama3.1
+        """,
+    })
+    assert [(u.path.rsplit("/", 1)[-1], u.line, u.provider) for u in report.usages] == [
+        ("application-local.yml", 4, "ollama"), ("application-local.yml", 5, "ollama"),
+        ("application.properties", 1, "scaleway"), ("application.properties", 2, "scaleway"),
+        ("application.properties", 3, "scaleway")]
+
+
+def test_quarkus_langchain4j_and_its_profiles(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "src/main/resources/application.properties": """
+            quarkus.langchain4j.openai.base-url=https://api.mistral.ai/v1
+            quarkus.langchain4j.openai.api-key=${MISTRAL_API_KEY}
+            %dev.quarkus.langchain4j.openai.chat-model.model-name=mistral-small-2409
+            %test.quarkus.langchain4j.openai.base-url=http://localhost:11434/v1
+            quarkus.http.port=8080
+        """,
+    })
+    assert [(u.line, u.provider, "(profile" in u.evidence) for u in report.usages] == [
+        (1, "mistral", False), (2, "mistral", False), (3, "mistral", True), (4, "ollama", True)]
+
+
+def test_endpoint_variables_set_from_placeholders_or_templates(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "deploy/templates/deployment.yaml": """
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - name: OPENAI_BASE_URL
+                      value: {{ .Values.llm.baseUrl | quote }}
+                    - name: OPENAI_API_KEY
+                      value: {{ .Values.llm.key | quote }}
+                    - name: AZURE_OPENAI_ENDPOINT
+                      value: {{ .Values.azure.endpoint }}
+        """,
+        ".env": "OPENAI_BASE_URL=${LLM_URL}\nOLLAMA_HOST=$OLLAMA_SERVER\n",
+    })
+    assert [(u.path, u.line, u.provider, u.endpoint_env) for u in report.usages] == [
+        (".env", 1, None, "LLM_URL"), (".env", 2, "ollama", "OLLAMA_SERVER"),
+        ("deploy/templates/deployment.yaml", 5, None, None), ("deploy/templates/deployment.yaml", 7, "openai", None),
+        ("deploy/templates/deployment.yaml", 9, "azure-openai", None)]

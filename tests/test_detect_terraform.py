@@ -176,3 +176,109 @@ def test_registry_modules_that_provision_ai(tmp_path: Path) -> None:
         """,
     })
     assert _by_line(report) == {1: ("azure-openai", "swedencentral", None), 10: ("aws-bedrock", None, None)}
+
+
+def test_objects_in_variables_and_locals(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "main.tf": """
+            variable "regions" {
+              default = {
+                main   = "westeurope"
+                backup = "eastus"
+              }
+            }
+            locals {
+              settings = { ai = { "location" = var.regions["main"] }, zones = ["northeurope", "eastus2"] }
+            }
+            resource "azurerm_cognitive_account" "a" {
+              kind     = "OpenAI"
+              location = local.settings.ai.location
+            }
+            resource "azurerm_cognitive_account" "b" {
+              kind     = "OpenAI"
+              location = var.regions.backup
+            }
+            resource "azurerm_cognitive_account" "c" {
+              kind     = "OpenAI"
+              location = local.settings.zones[1]
+            }
+        """,
+    })
+    assert _by_line(report) == {10: ("azure-openai", "westeurope", None), 14: ("azure-openai", "eastus", None),
+                                18: ("azure-openai", "eastus2", None)}
+
+
+def test_local_modules_take_the_region_their_caller_gives(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "modules/llm/main.tf": """
+            variable "location" {}
+            variable "model" {
+              default = "gpt-4o-mini"
+            }
+            resource "azurerm_cognitive_account" "openai" {
+              kind     = "OpenAI"
+              location = var.location
+            }
+            resource "azurerm_cognitive_deployment" "chat" {
+              cognitive_account_id = azurerm_cognitive_account.openai.id
+              model {
+                name = var.model
+              }
+            }
+        """,
+        "envs/prod/main.tf": """
+            resource "azurerm_resource_group" "rg" {
+              location = "swedencentral"
+            }
+            module "llm" {
+              source   = "../../modules/llm"
+              location = azurerm_resource_group.rg.location
+            }
+            module "outside" {
+              source   = "../../../elsewhere/openai"
+            }
+        """,
+    })
+    usages = sorted((u.path, u.line, u.provider, u.region, u.model) for u in report.usages)
+    assert usages == [
+        ("envs/prod/main.tf", 4, "azure-openai", "swedencentral", None),
+        ("modules/llm/main.tf", 5, "azure-openai", None, None),
+        ("modules/llm/main.tf", 9, "azure-openai", None, "gpt-4o-mini"),
+    ]
+
+
+def test_pure_functions_that_pick_a_region(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {
+        "main.tf": """
+            variable "location" {
+              default = null
+            }
+            locals {
+              location = coalesce(var.location, lower("SwedenCentral"))
+            }
+            resource "azurerm_cognitive_account" "a" {
+              kind     = "OpenAI"
+              location = local.location
+            }
+            resource "azurerm_cognitive_account" "b" {
+              kind     = "OpenAI"
+              location = element(var.locations, 0)
+            }
+        """,
+    })
+    assert _by_line(report) == {7: ("azure-openai", "swedencentral", None), 11: ("azure-openai", None, None)}
+
+
+def test_sibling_files_are_never_read_through_a_symlink_out_of_the_repository(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.tf").write_text('variable "location" {\n  default = "leaked-value"\n}\n')
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "vars.tf").symlink_to(outside / "secret.tf")
+    (root / "main.tf").write_text('resource "azurerm_cognitive_account" "a" {\n  kind = "OpenAI"\n'
+                                  '  location = var.location\n}\n')
+    from cadre_hooks.scan import ScanOptions, run
+
+    report, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
+    assert [(u.path, u.region) for u in report.usages] == [("main.tf", None)]

@@ -3,8 +3,8 @@ is a `lockfile` usage: inventory (JSON report, AI_USAGE.md, audits), never a pol
 its own, since a direct dependency or the code is what decides (the policy skips this kind).
 
 Each format is read with its own parser, in time linear in the file's size: JSON (npm, Composer,
-Pipfile, NuGet), TOML (Poetry, uv, PDM, Cargo), YAML (pnpm) and the line formats of yarn (v1 and
-Berry), Bundler (`Gemfile.lock`), Go (`go.sum`) and Gradle (`gradle.lockfile`). A package is
+Pipfile, NuGet), TOML (Poetry, uv, PDM, Cargo) and the line formats of pnpm (its fixed block-YAML
+layout), yarn (v1 and Berry), Bundler (`Gemfile.lock`), Go (`go.sum`) and Gradle (`gradle.lockfile`). A package is
 reported once per file, at its first entry; the registry's package names decide, so a look-alike
 (`openapi-types`) is nothing.
 """
@@ -22,7 +22,6 @@ from cadre_hooks.detect.textfile import Lines, decode
 from cadre_hooks.model import Detection, FileScan, Notice
 
 
-
 @dataclass(frozen=True, slots=True)
 class Locked:
     """One locked package. JSON readers leave `line` at 0 and say which string to look for
@@ -38,7 +37,9 @@ class Locked:
 
 Reader = Callable[[str], Iterator[Locked]]
 
-_TOML_PACKAGE = re.compile(r"^\[\[package\]\]\s*(?:#.*)?$", re.MULTILINE)
+_TOML_PACKAGE = re.compile(r"^\[\[package\]\]\s*(?:#.*)?$")
+_TOML_FIELD = re.compile(r"""^(name|version)\s*=\s*(?:"([^"\\]*)"|'([^']*)')\s*(?:#.*)?$""")
+TOML_PARSE_LIMIT = 1_000_000
 _YARN_NAME = re.compile(r'^"?((?:@[^@/"\s]+/)?[^@"\s,:]+)@')
 _GEM_SPEC = re.compile(r"^    ([A-Za-z0-9_.-]+) \(([^)]*)\)\s*$")
 _GO_SUM = re.compile(r"^(\S+) (v[^\s/]+)(?:/go\.mod)? h1:")
@@ -52,15 +53,22 @@ def _json_lines(text: str, wanted: list[Locked]) -> list[int]:
     cursor = 0
     for item in wanted:
         needle = json.dumps(item.needle or item.name)
-        pos = text.find(needle, cursor)
-        while pos >= 0 and item.key and not text[pos + len(needle):pos + len(needle) + 32].lstrip().startswith(":"):
-            pos = text.find(needle, pos + 1)
+        pos = _find(text, needle, cursor, item.key)
+        if pos < 0:  # out of document order (a nested entry of lockfileVersion 1): from the start
+            pos = _find(text, needle, 0, item.key)
         if pos < 0:
             out.append(1)
             continue
         out.append(lines.position(pos)[0])
         cursor = pos + len(needle)
     return out
+
+
+def _find(text: str, needle: str, start: int, key: bool) -> int:
+    pos = text.find(needle, start)
+    while pos >= 0 and key and not text[pos + len(needle):pos + len(needle) + 32].lstrip().startswith(":"):
+        pos = text.find(needle, pos + 1)
+    return pos
 
 
 def _npm_name(key: str) -> str:
@@ -120,39 +128,73 @@ def read_nuget_lock(text: str) -> Iterator[Locked]:
 
 
 def _toml_packages(ecosystem: str) -> Reader:
-    def read(text: str) -> Iterator[Locked]:
-        from cadre_hooks.detect.config.tomltext import loads
+    """`[[package]]` tables (Poetry, uv, PDM, Cargo): tools write one `name = "..."` and one
+    `version = "..."` line at the start of each, which are read line by line (tomllib takes 40 s on a
+    7 MB uv.lock); a file small enough is also parsed with tomllib, so that a broken one gets a notice."""
 
-        document = loads(text)
-        packages = document.get("package")
-        headers = [text.count("\n", 0, m.start()) + 1 for m in _TOML_PACKAGE.finditer(text)]
-        for index, entry in enumerate(packages if isinstance(packages, list) else ()):
-            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                line = headers[index] if index < len(headers) else 0
-                yield Locked(ecosystem, entry["name"], str(entry.get("version", "")), line or 1)
+    def read(text: str) -> Iterator[Locked]:
+        if len(text) <= TOML_PARSE_LIMIT:
+            from cadre_hooks.detect.config.tomltext import loads
+
+            loads(text)
+        header, name, version, at = 0, "", "", 0
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.startswith("["):
+                if header and name:
+                    yield Locked(ecosystem, name, version, at)
+                header, name, version = (number, "", "") if _TOML_PACKAGE.match(line) else (0, "", "")
+            elif header and (match := _TOML_FIELD.match(line)) is not None:
+                found = match.group(2) if match.group(2) is not None else match.group(3)
+                if match.group(1) == "name" and not name:
+                    name, at = found, number  # the package is reported where it is named
+                elif match.group(1) == "version" and not version:
+                    version = found
+        if header and name:
+            yield Locked(ecosystem, name, version, at)
 
     return read
 
 
 def read_pnpm_lock(text: str) -> Iterator[Locked]:
-    import yaml
-
-    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-    node = yaml.compose(text, Loader=loader)
-    if not isinstance(node, yaml.MappingNode):
-        return
-    for key, value in node.value:
-        if not (isinstance(key, yaml.ScalarNode) and key.value in ("packages", "snapshots")
-                and isinstance(value, yaml.MappingNode)):
+    """pnpm writes its lock file as block YAML with a fixed layout: the entries of the top-level
+    `packages:` and `snapshots:` mappings are the keys indented by two spaces. They are read line by
+    line (a YAML parser takes half a minute on a 14 MB lock file); a key's quotes are YAML's."""
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line or line[0] == "#":
             continue
-        for entry, _ in value.value:
-            if isinstance(entry, yaml.ScalarNode):
-                spec = entry.value.lstrip("/").split("(", 1)[0]  # `/@scope/name@1.0.0(peer@2)`, `name/1.0.0` (v5)
-                name, _, version = spec[1:].partition("@") if spec.startswith("@") else spec.partition("@")
-                name = "@" + name if spec.startswith("@") else name
-                if not version and "/" in name.lstrip("@"):
-                    name, _, version = name.rpartition("/")
-                yield Locked("npm", name, version, entry.start_mark.line + 1)
+        if line[0] != " ":
+            section = line.split(":", 1)[0].strip()
+            continue
+        if section not in ("packages", "snapshots") or line[2:3] in (" ", "") or not line.startswith("  "):
+            continue
+        key = _yaml_key(line[2:])
+        if key is None:
+            continue
+        spec = key.lstrip("/").split("(", 1)[0]  # `/@scope/name@1.0.0(peer@2)`, `name/1.0.0` (v5)
+        scoped = spec.startswith("@")
+        name, _, version = spec[1:].partition("@") if scoped else spec.partition("@")
+        name = "@" + name if scoped else name
+        if not version and "/" in name.lstrip("@"):
+            name, _, version = name.rpartition("/")
+        yield Locked("npm", name, version, number)
+
+
+def _yaml_key(text: str) -> str | None:
+    """The key of a `key:` line of block YAML (plain, 'single' or "double" quoted); None otherwise."""
+    text = text.rstrip()
+    if text[:1] in ("'", '"'):
+        quote = text[0]
+        end = text.find(quote, 1)
+        while quote == "'" and end >= 0 and text[end + 1:end + 2] == "'":
+            end = text.find(quote, end + 2)
+        if end < 0 or not text[end + 1:].lstrip().startswith(":"):
+            return None
+        inner = text[1:end]
+        return inner.replace("''", "'") if quote == "'" else inner.replace('\\"', '"')
+    if not text.endswith(":") or text.startswith(("-", "{", "[")):
+        return None
+    return text[:-1].strip()
 
 
 def read_yarn_lock(text: str) -> Iterator[Locked]:
@@ -266,11 +308,4 @@ def scan_lockfile(path: str, data: bytes, ctx: DetectContext) -> FileScan:
 def _parse_errors() -> tuple[type[Exception], ...]:
     from cadre_hooks.detect.config.tomltext import TOMLDecodeError
 
-    errors: list[type[Exception]] = [TOMLDecodeError]
-    try:
-        import yaml
-
-        errors.append(yaml.YAMLError)
-    except ImportError:  # pragma: no cover - PyYAML is a dependency
-        pass
-    return tuple(errors)
+    return (TOMLDecodeError,)

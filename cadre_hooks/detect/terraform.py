@@ -20,8 +20,10 @@ condition or a module's caller stays unknown: the usage then has no region.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -138,6 +140,7 @@ def parse(data: bytes) -> ParsedFile:
 
 
 _CACHE: dict[tuple[str, int, int], ParsedFile] = per_scan({})  # the trees of one repository
+_CACHE_SIZE = 256  # a few modules' files: every file of a module reuses its siblings
 
 
 def _parse_path(root: str, rel: str) -> ParsedFile | None:
@@ -148,11 +151,12 @@ def _parse_path(root: str, rel: str) -> ParsedFile | None:
     full = os.path.join(root, rel)
     try:
         st = os.stat(full)
-        if st.st_size > MAX_SIBLING_SIZE:
-            return None
         key = (full, st.st_size, st.st_mtime_ns)
         if key not in _CACHE:
-            _CACHE[key] = parse(read_in_root(root, rel, MAX_SIBLING_SIZE))
+            parsed = parse(read_in_root(root, rel, MAX_SIBLING_SIZE))
+            if len(_CACHE) >= _CACHE_SIZE:
+                del _CACHE[next(iter(_CACHE))]  # the oldest
+            _CACHE[key] = parsed
         return _CACHE[key]
     except (OSError, Refused):
         return None
@@ -168,6 +172,7 @@ class Module:
     locals: dict[str, Node] = field(default_factory=dict)
     resources: dict[tuple[str, str], Block] = field(default_factory=dict)
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)  # variables set by the module's caller
 
     def add(self, parsed: ParsedFile, tfvars: bool) -> None:
         for block in parsed.blocks:
@@ -193,28 +198,68 @@ def _is_tfvars(name: str) -> bool:
 def load_module(ctx: DetectContext, path: str, own: ParsedFile) -> tuple[Module, list[str]]:
     """The module of the folder holding `path`, and the sibling files it was read from."""
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    module, used, _ = load_folder(ctx, folder, own, path.rsplit("/", 1)[-1])
+    return module, used
+
+
+def load_folder(ctx: DetectContext, folder: str, own: ParsedFile | None = None,
+                own_name: str = "") -> tuple[Module, list[str], list[ParsedFile]]:
+    """The module of a folder of the repository, the files it was read from, and their parses."""
     module = Module()
     used: list[str] = []
+    files: list[ParsedFile] = []
     try:
         names = sorted(os.listdir(os.path.join(ctx.root, folder)))
     except OSError:
         names = []
-    siblings = [n for n in names if n.endswith(MODULE_SUFFIXES) or _is_tfvars(n)]
-    own_name = path.rsplit("/", 1)[-1]
-    module.add(own, tfvars=False)
-    for name in siblings:
-        if name == own_name or name.endswith(".json"):
+    if own is not None:
+        module.add(own, tfvars=False)
+    for name in names:
+        if name == own_name or name.endswith(".json") or not (name.endswith(MODULE_SUFFIXES) or _is_tfvars(name)):
             continue
         parsed = _parse_path(str(ctx.root), f"{folder}/{name}" if folder else name)
         if parsed is not None:
             module.add(parsed, tfvars=_is_tfvars(name))
             used.append(f"{folder}/{name}" if folder else name)
-    return module, used
+            if not _is_tfvars(name):
+                files.append(parsed)
+    return module, used, files
+
+
+_META_ARGUMENTS = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
+
+
+def _local_module(ctx: DetectContext, path: str, call: Block, caller: Module,
+                  source: str) -> tuple[list[tuple[str, Block, Module]], list[str]]:
+    """The AI resources of a module of the repository called with `source = "../openai"`, each with
+    the module as this call binds it: its variables take the call's arguments, evaluated in the
+    caller, and the caller's providers stand in for those it does not declare."""
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    target = os.path.normpath(os.path.join(folder, source)).replace(os.sep, "/")
+    if target.startswith("..") or os.path.isabs(target):
+        return [], []  # outside the repository
+    target = "" if target == "." else target
+    if target == folder:
+        return [], []
+    inner, used, files = load_folder(ctx, target)
+    arguments = {name: found for name, expression in call.attributes.items()
+                 if name not in _META_ARGUMENTS and (found := value(expression, caller)) is not None}
+    bound = dataclasses.replace(inner, overrides=arguments, providers={**caller.providers, **inner.providers})
+    found_blocks: list[tuple[str, Block, Module]] = []
+    for parsed_file in files:
+        for block in parsed_file.blocks:
+            if block.kind == "resource" and len(block.labels) >= 2:
+                provider = ctx.registry.terraform_resource(block.labels[0], _literal_attributes(block, bound))
+                if provider is not None:
+                    found_blocks.append((provider, block, bound))
+    return found_blocks, used
 
 
 # --- evaluation -----------------------------------------------------------------------------
-def _reference(expression: Node) -> list[str] | None:
-    """`var.region` → ["var", "region"]; None when the expression is not a plain reference."""
+def _reference(expression: Node, keys: bool = False) -> list[str] | None:
+    """`var.region` → ["var", "region"]; None when the expression is not a plain reference. Indexes
+    are left out (`aws_x.y[0].region`: every instance shares the attribute written once), or kept
+    when `keys` and literal (`var.regions["main"]` → ["var", "regions", "main"])."""
     children = [c for c in expression.named_children if c.type != "comment"]
     if not children or children[0].type != "variable_expr":
         return None
@@ -222,11 +267,48 @@ def _reference(expression: Node) -> list[str] | None:
     for child in children[1:]:
         if child.type == "get_attr":
             parts += [_text(c) for c in child.named_children if c.type == "identifier"]
+        elif child.type == "index" and keys:
+            inner = next((c for c in child.named_children[0].named_children if c.type == "expression"), None) \
+                if child.named_children else None
+            literal = inner.named_children[0] if inner is not None and inner.named_children else None
+            if literal is None or literal.type != "literal_value":
+                return None
+            text = value(inner, Module())
+            if text is None:
+                return None
+            parts.append(text)
         elif child.type in ("index", "splat", "attr_splat", "full_splat", "new_index", "legacy_index"):
-            continue  # `aws_x.y[0].region`: every instance shares the attribute written once
+            continue
         else:
             return None
     return parts
+
+
+def _member(expression: Node | None, keys: list[str], module: Module, depth: int) -> str | None:
+    """The value at `keys` inside an object or tuple expression (`{ location = "westeurope" }`)."""
+    if expression is None or depth > MAX_DEPTH:
+        return None
+    if not keys:
+        return value(expression, module, depth)
+    children = [c for c in expression.named_children if c.type != "comment"]
+    if len(children) != 1 or children[0].type != "collection_value":
+        parts = _reference(expression, keys=True)
+        return resolve([*parts, *keys], module, depth + 1) if parts else None
+    collection = children[0].named_children[0] if children[0].named_children else None
+    if collection is not None and collection.type == "object":
+        for element in collection.named_children:
+            if element.type != "object_elem" or len(element.named_children) < 2:
+                continue
+            key_node, item = element.named_children[0], element.named_children[-1]
+            reference = _reference(key_node)
+            name = reference[0] if reference and len(reference) == 1 else value(key_node, module, depth + 1)
+            if name == keys[0]:
+                return _member(item, keys[1:], module, depth + 1)
+    elif collection is not None and collection.type == "tuple" and keys[0].isdigit():
+        items = [c for c in collection.named_children if c.type == "expression"]
+        index = int(keys[0])
+        return _member(items[index], keys[1:], module, depth + 1) if index < len(items) else None
+    return None
 
 
 def value(expression: Node | None, module: Module, depth: int = 0) -> str | None:
@@ -237,7 +319,11 @@ def value(expression: Node | None, module: Module, depth: int = 0) -> str | None
         children = [c for c in expression.named_children if c.type != "comment"]
         if len(children) == 1 and children[0].type in ("literal_value", "template_expr"):
             return value(children[0], module, depth)
+        if len(children) == 1 and children[0].type == "function_call":
+            return _call(children[0], module, depth + 1)
         parts = _reference(expression)
+        if parts and parts[0] in ("var", "local"):
+            parts = _reference(expression, keys=True)
         return resolve(parts, module, depth + 1) if parts else None
     if expression.type == "literal_value":
         inner = expression.named_children[0] if expression.named_children else None
@@ -266,11 +352,31 @@ def value(expression: Node | None, module: Module, depth: int = 0) -> str | None
     return None
 
 
+_FIRST_OF = frozenset({"coalesce", "try"})  # the first argument that has a value
+_CASE: dict[str, Callable[[str], str]] = {"lower": str.lower, "upper": str.upper, "trimspace": str.strip}
+
+
+def _call(call: Node, module: Module, depth: int) -> str | None:
+    """The few pure functions that pick or normalise a region: `coalesce(var.location, "westeurope")`,
+    `try(...)`, `lower(...)`. Anything else is only known at apply time."""
+    name = _text(call.named_children[0]) if call.named_children else ""
+    arguments_node = next((c for c in call.named_children if c.type == "function_arguments"), None)
+    arguments = [c for c in arguments_node.named_children if c.type == "expression"] if arguments_node else []
+    if name in _FIRST_OF:
+        return next((found for found in (value(a, module, depth) for a in arguments) if found), None)
+    if name in _CASE and len(arguments) == 1:
+        found = value(arguments[0], module, depth)
+        return _CASE[name](found) if found is not None else None
+    return None
+
+
 def resolve(parts: list[str], module: Module, depth: int) -> str | None:
+    if len(parts) == 2 and parts[0] == "var" and parts[1] in module.overrides:
+        return module.overrides[parts[1]]
     if len(parts) >= 2 and parts[0] == "var":
-        return value(module.tfvars.get(parts[1]) or module.variables.get(parts[1]), module, depth)
+        return _member(module.tfvars.get(parts[1]) or module.variables.get(parts[1]), parts[2:], module, depth)
     if len(parts) >= 2 and parts[0] == "local":
-        return value(module.locals.get(parts[1]), module, depth)
+        return _member(module.locals.get(parts[1]), parts[2:], module, depth)
     if len(parts) >= 4 and parts[0] == "data":
         block = module.data.get((parts[1], parts[2]))
         return value(block.attributes.get(parts[3]), module, depth) if block else None
@@ -352,6 +458,25 @@ def _literal_attributes(block: Block, module: Module) -> dict[str, str | None]:
     return {name: value(expression, module) for name, expression in block.attributes.items()}
 
 
+def _module_detections(path: str, call: Block, source: str,
+                       inner: list[tuple[str, Block, Module]]) -> list[Detection]:
+    """One usage at the `module` line per provider and region the called module provisions."""
+    seen: set[tuple[str, str | None]] = set()
+    out: list[Detection] = []
+    for provider, block, bound in inner:
+        region = region_of(block, bound)
+        if (provider, region) in seen:
+            continue
+        seen.add((provider, region))
+        model = model_of(block, bound)
+        detail = ", ".join(x for x in (f"region {region}" if region else "", f"model {model}" if model else "") if x)
+        evidence = (f'module "{call.labels[0]}" ({source}): resource "{block.labels[0]}" "{block.labels[1]}"'
+                    + (f" ({detail})" if detail else ""))
+        out.append(Detection(path, call.line, call.column, "config", evidence, provider_hint=provider,
+                             region=region, model=model, statement_line=call.line))
+    return out
+
+
 def scan_terraform(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     text, notices = decode(path, data)
     try:
@@ -377,6 +502,11 @@ def scan_terraform(path: str, data: bytes, ctx: DetectContext) -> FileScan:
             source = value(block.attributes["source"], module) or ""
             provider = ctx.registry.terraform_module(source)
             heading = f'module "{block.labels[0]}" ({source})'
+            if provider is None and source.startswith(("./", "../")):
+                inner, used = _local_module(ctx, path, block, module, source)
+                siblings += used
+                found += _module_detections(path, block, source, inner)
+                continue
         else:
             provider = ctx.registry.terraform_resource(block.labels[0], _literal_attributes(block, module))
             heading = f'resource "{block.labels[0]}" "{block.labels[1]}"'

@@ -454,6 +454,10 @@ class Registry:
         return self._env.get(name)
 
     # --- deployment settings -------------------------------------------------------------
+    def spring_roots(self) -> frozenset[str]:
+        """The first word of every Spring Boot property prefix (`spring`, `langchain4j`)."""
+        return frozenset(prefix.split(".", 1)[0] for prefix, _ in self._spring)
+
     def spring_prefix(self, key: str) -> tuple[str, str] | None:
         """(prefix, provider) of the Spring AI property group `key` belongs to
         (`spring.ai.openai.chat.options.model` → `spring.ai.openai`)."""
@@ -551,9 +555,8 @@ class Registry:
         words.update(p.split(":")[-1] for p in self._maven)
         # A call on a client imported from another module of the project may be the file's only trace.
         words.update(p for p in self._ops if "." in p or "_" in p)
-        for prefix, _ in self._spring:  # `spring.ai.mistralai.` in a .properties file, `mistralai:` in YAML
+        for prefix, _ in self._spring:  # `spring.ai.mistralai.` in a .properties file (YAML: the module names)
             words.add(prefix + ".")
-            words.add(prefix.rsplit(".", 1)[-1])
             variable = prefix.upper().replace(".", "_")  # relaxed binding: SPRING_AI_MISTRALAI_API_KEY
             words.update(variable + suffix for suffix in ("_API_KEY", "_BASE_URL", "_ENDPOINT"))
         words.update('"' + spec.pattern.split("*")[0] for spec in self._terraform)  # `resource "aws_bedrock...`

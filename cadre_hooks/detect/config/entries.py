@@ -83,6 +83,26 @@ def safe_url(url: str) -> str:
     return _USERINFO.sub("//", url)
 
 
+def _unresolved_endpoint(ctx: DetectContext, path: str, entry: Entry, key_pid: str) -> Detection | None:
+    """A provider's endpoint variable (`OPENAI_BASE_URL`, `OLLAMA_HOST`) set from a placeholder
+    (`${LLM_URL}`) or a template (`{{ .Values.baseUrl }}`): the endpoint is not known here. An SDK that
+    is often pointed elsewhere (OpenAI's) then reaches an unknown destination, named by the variable
+    the placeholder reads when it has one; the others stay themselves."""
+    from cadre_hooks.detect.config.settings import role
+    from cadre_hooks.detect.config.templates import is_unresolved
+
+    value = entry.value or ""
+    words = (entry.key or "").split("_")
+    if not is_unresolved(value) or "endpoint" not in (role(words[-1]), role("".join(words[-2:]))):
+        return None
+    reference = ENV_REFERENCE.search(value)
+    variable = (reference.group(1) or reference.group(2)) if reference else None
+    evidence = f"{entry.key} reads {variable}" if variable else f"{entry.key} (value set by a template)"
+    return Detection(path, entry.line, entry.column, "config", evidence, provider_hint=key_pid,
+                     endpoint_env=variable, endpoint_unresolved=True, generic=ctx.registry.repointable(key_pid),
+                     statement_line=entry.line)
+
+
 def decide(ctx: DetectContext, path: str, entry: Entry) -> Detection | None:
     key_pid = key_provider(ctx, entry.key)
     value = entry.value
@@ -96,6 +116,9 @@ def decide(ctx: DetectContext, path: str, entry: Entry) -> Detection | None:
                 return Detection(path, line, column, "config", f"{label}: {safe_url(url)}", provider_hint=key_pid,
                                  endpoint=url, generic=True, statement_line=line)
     if key_pid is not None:
+        unresolved = _unresolved_endpoint(ctx, path, entry, key_pid)
+        if unresolved is not None:
+            return unresolved
         return Detection(path, entry.line, entry.column, "config", f"{entry.key} (provider key)",
                          provider_hint=key_pid, statement_line=entry.line)
     if value:

@@ -18,6 +18,7 @@ provider's variable) and the `spring.ai.*` groups through the settings reader.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -53,8 +54,21 @@ def _continues(line: str) -> bool:
     return count % 2 == 1
 
 
-def _logical_lines(lines: list[str]) -> Iterator[tuple[list[tuple[str, int, int]], bool]]:
-    """Each logical line as (character, line, column) triples, and whether it is a `#---` separator."""
+@dataclass(frozen=True, slots=True)
+class _Logical:
+    """A logical line: its natural lines joined (continuations resolved), and where each piece starts."""
+
+    text: str
+    pieces: tuple[tuple[int, int, int], ...]  # (offset in text, line, column), 1-based line and column
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = max(0, bisect.bisect_right([p[0] for p in self.pieces], offset) - 1)
+        start, line, column = self.pieces[index]
+        return line, column + offset - start
+
+
+def _logical_lines(lines: list[str]) -> Iterator[_Logical | None]:
+    """Each logical line, or None for a `#---` document separator (other comments are skipped)."""
     index = 0
     while index < len(lines):
         raw = lines[index]
@@ -63,35 +77,42 @@ def _logical_lines(lines: list[str]) -> Iterator[tuple[list[tuple[str, int, int]
             index += 1
             continue
         if stripped[0] in "#!":
-            yield [], stripped.rstrip() in ("#---", "!---")
+            if stripped.rstrip() in ("#---", "!---"):
+                yield None
             index += 1
             continue
-        chars: list[tuple[str, int, int]] = []
+        parts: list[str] = []
+        pieces: list[tuple[int, int, int]] = []
+        length = 0
         start = len(raw) - len(stripped)
         while True:
             body = raw[start:]
             more = _continues(body)
             if more:
                 body = body[:-1]
-            chars += [(char, index + 1, start + offset + 1) for offset, char in enumerate(body)]
+            pieces.append((length, index + 1, start + 1))
+            parts.append(body)
+            length += len(body)
             index += 1
             if not more or index >= len(lines):
                 break
             raw = lines[index]
             start = len(raw) - len(raw.lstrip(_BLANK))
-        yield chars, False
+        yield _Logical("".join(parts), tuple(pieces))
 
 
-def _unescape(chars: list[tuple[str, int, int]], start: int, stop_at_separator: bool) -> tuple[str, int]:
+def _unescape(text: str, start: int, stop_at_separator: bool) -> tuple[str, int]:
     """The text from `start` with escapes processed, and the index where it stopped."""
+    if not stop_at_separator and "\\" not in text[start:]:
+        return text[start:], len(text)  # the common value: nothing to process
     out: list[str] = []
     index = start
-    while index < len(chars):
-        char = chars[index][0]
-        if char == "\\" and index + 1 < len(chars):
-            following = chars[index + 1][0]
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            following = text[index + 1]
             if following == "u":
-                digits = "".join(c for c, _, _ in chars[index + 2:index + 6])
+                digits = text[index + 2:index + 6]
                 if len(digits) == 4 and all(d in "0123456789abcdefABCDEF" for d in digits):
                     out.append(chr(int(digits, 16)))
                     index += 6
@@ -116,22 +137,24 @@ def parse(text: str) -> list[Property]:
     """Every key/value pair of the file, in order, with positions. Never raises."""
     found: list[Property] = []
     document = 0
-    for chars, separator in _logical_lines(_natural_lines(text)):
-        if separator:
+    for logical in _logical_lines(_natural_lines(text)):
+        if logical is None:
             document += 1
             continue
-        if not chars:
+        body = logical.text
+        if not body:
             continue
-        key, index = _unescape(chars, 0, stop_at_separator=True)
-        while index < len(chars) and chars[index][0] in _BLANK:
+        key, index = _unescape(body, 0, stop_at_separator=True)
+        while index < len(body) and body[index] in _BLANK:
             index += 1
-        if index < len(chars) and chars[index][0] in "=:":
+        if index < len(body) and body[index] in "=:":
             index += 1
-            while index < len(chars) and chars[index][0] in _BLANK:
+            while index < len(body) and body[index] in _BLANK:
                 index += 1
-        value, _ = _unescape(chars, index, stop_at_separator=False)
-        _, value_line, value_column = chars[index] if index < len(chars) else chars[-1]
-        found.append(Property(key, value, chars[0][1], chars[0][2], value_line, value_column, document))
+        value, _ = _unescape(body, index, stop_at_separator=False)
+        line, column = logical.position(0)
+        value_line, value_column = logical.position(min(index, len(body) - 1))
+        found.append(Property(key, value, line, column, value_line, value_column, document))
     return found
 
 

@@ -109,30 +109,40 @@ def _first_document(name: str, data: bytes) -> list[Pair]:
 
 def detections(ctx: DetectContext, path: str, pairs: Iterable[Pair], profile: str | None,
                models: list[ModelRef] | None = None, inherited: dict[str, str] | None = None) -> list[Detection]:
-    """The usages of the `spring.ai.*` groups among `pairs` (one document)."""
-    groups: dict[tuple[str, str], list[Setting]] = {}
+    """The usages of the `spring.ai.*` groups among `pairs` (one document). Quarkus writes a key's
+    profile before it (`%dev.quarkus.langchain4j.openai.base-url`): such a key belongs to that profile,
+    which inherits the endpoint of the same group without profile."""
+    pairs = list(pairs)
+    groups: dict[tuple[str | None, str, str], list[Setting]] = {}
     for pair in pairs:
-        found = ctx.registry.spring_prefix(pair.key)
-        if found is None or pair.key == found[0]:
+        key_profile, key = None, pair.key
+        if key.startswith("%") and "." in key:
+            key_profile, key = key[1:].split(".", 1)
+        found = ctx.registry.spring_prefix(key)
+        if found is None or key == found[0]:
             continue
-        leaf = pair.key.rsplit(".", 1)[-1]
-        groups.setdefault(found, []).append(
+        leaf = key.rsplit(".", 1)[-1]
+        groups.setdefault((key_profile, *found), []).append(
             Setting(pair.key, leaf, pair.value, pair.line, pair.column, pair.value_line, pair.value_column))
-    suffix = f" (profile {profile})" if profile else ""
+    local = endpoints(ctx, pairs)
     out: list[Detection] = []
-    for (prefix, provider), settings in groups.items():
-        out += group_detections(ctx, path, provider, settings, suffix, models, (inherited or {}).get(prefix))
+    for (key_profile, prefix, provider), settings in groups.items():
+        shown = key_profile or profile
+        base = local.get(prefix) if key_profile else None
+        out += group_detections(ctx, path, provider, settings, f" (profile {shown})" if shown else "", models,
+                                base or (inherited or {}).get(prefix))
     return out
 
 
-def has_spring_keys(nodes: Iterable[Node]) -> bool:
-    """A document whose top level has a `spring` key (or a dotted `spring.ai...` one)."""
+def has_spring_keys(nodes: Iterable[Node], roots: frozenset[str]) -> bool:
+    """A document whose top level has a key that starts a registered prefix (`spring`, `langchain4j`,
+    or a dotted `spring.ai...` one)."""
     import yaml
 
     for node in nodes:
         if isinstance(node, yaml.MappingNode):
             for key, _ in node.value:
-                if isinstance(key, yaml.ScalarNode) and (key.value == "spring" or key.value.startswith("spring.")):
+                if isinstance(key, yaml.ScalarNode) and key.value.split(".", 1)[0] in roots:
                     return True
     return False
 
@@ -173,7 +183,7 @@ def document_detections(ctx: DetectContext, path: str, documents: list[list[Pair
     """The Spring AI usages of the documents of one file. A profile inherits the endpoints of the
     default profile: the file's first document when it has no profile of its own, and for a
     profile file the `application.properties`/`.yml` beside it (added to `depends`)."""
-    if not any(p.key.startswith("spring.ai.") for document in documents for p in document):
+    if not any(ctx.registry.spring_prefix(p.key) for document in documents for p in document):
         return []
     profiles = document_profiles(path, ((n, p.key, p.value) for n, group in enumerate(documents) for p in group))
     base, used = default_profile_endpoints(ctx, path)

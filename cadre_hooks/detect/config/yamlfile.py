@@ -140,7 +140,7 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     found: list[Detection | None] = []
     models: list[ModelRef] = []
     depends: list[str] = []
-    if spring.has_spring_keys(read.document):  # Spring Boot settings: `spring.ai.<provider>` groups decide
+    if spring.has_spring_keys(read.document, ctx.registry.spring_roots()):  # Spring Boot settings: `spring.ai.<provider>` groups decide
         found += spring.yaml_detections(ctx, path, read.document, models, depends)
     taken = {d.line for d in found if d is not None}
     found += (d for d in (decide(ctx, path, e) for e in entries(read.document, lines, ctx))
@@ -149,16 +149,18 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
 
 
 def compose_templated(text: str) -> list[Node]:
-    """Every document of the file; a file that is YAML only once its `{{ ... }}` template actions are
-    rendered (a Helm template) is read with the actions blanked (raises yaml.YAMLError)."""
+    """Every document of the file. A file with `{{ ... }}` template actions (a Helm template) is read
+    with the actions blanked: some are not YAML, and others are YAML of the wrong shape (`value:
+    {{ .Values.url }}` parses as a mapping). When only the file as written parses, it is read as
+    written (raises yaml.YAMLError when neither does)."""
     import yaml
 
-    try:
+    if not templates.has_templates(text):
         return compose(text)
+    try:
+        return compose(templates.blank_templates(text))
     except yaml.YAMLError:
-        if not templates.has_templates(text):
-            raise
-    return compose(templates.blank_templates(text))
+        return compose(text)
 
 
 def read_yaml(path: str, data: bytes,
