@@ -238,3 +238,10 @@ def test_type_only_imports_of_a_repointed_sdk_are_not_its_provider(tmp_path: Pat
     report = scan(tmp_path / "b", {"client.go": client, "types.go": types, "direct.go": direct})
     assert sorted({(u.path, u.provider) for u in report.usages}) == [
         ("client.go", "mistral"), ("direct.go", "openai"), ("types.go", "openai")]
+
+
+def test_a_derived_client_names_its_model(tmp_path: Path) -> None:
+    report = scan(tmp_path, {"P.cs": 'using Azure.AI.OpenAI;\n\nvar client = new AzureOpenAIClient(new Uri(url), cred);\n'
+                                     'var chat = client.GetChatClient("gpt-4o-mini");\nchat.CompleteChat("Bonjour");\n'})
+    assert [(u.line, u.kind, u.model) for u in report.usages] == [
+        (3, "client", None), (4, "call", "gpt-4o-mini"), (5, "call", "gpt-4o-mini")]
