@@ -230,6 +230,7 @@ class Registry:
                 if models.get("litellm_bare"):
                     self._litellm_bare.append((pat, pid))
         self.endpoint_args = frozenset(endpoint_args)
+        self._repointable = frozenset(spec.provider for spec in self._clients.values() if spec.generic)
         shared = operations or {}
         for op in shared.get("operations", ()):
             self._add_operation(op, ())
@@ -328,6 +329,18 @@ class Registry:
 
     def client(self, qualname: str) -> ClientSpec | None:
         return self._clients.get(qualname)
+
+    def sdk_words(self, provider: str) -> frozenset[str]:
+        """The top-level Python modules of the provider's SDKs and clients (`openai`, `langchain_openai`,
+        `llama_index`): a file that names none of them builds no client of that provider."""
+        names = [*(m for m, pid in self._modules.items() if pid == provider),
+                 *(c for c, spec in self._clients.items() if spec.provider == provider)]
+        return frozenset(n.split(".")[0] for n in names)
+
+    def repointable(self, provider: str) -> bool:
+        """True when the provider's SDK is commonly pointed at other providers (it has generic clients:
+        the OpenAI SDK), so that an endpoint the registry does not know makes the destination unknown."""
+        return provider in self._repointable
 
     def flag_client(self, qualname: str, flags: set[str]) -> str | None:
         """The provider a client reaches because of a flag argument (`genai.Client(vertexai=True)`)."""
@@ -449,11 +462,6 @@ class Registry:
                 return prefix, pid
         return None
 
-    def repointable(self, provider: str) -> bool:
-        """True when the provider's SDK is commonly pointed at other providers (it has generic clients:
-        the OpenAI SDK), so that an endpoint the registry does not know makes the destination unknown."""
-        return any(spec.generic and spec.provider == provider for spec in self._clients.values())
-
     def dotnet_section(self, name: str) -> str | None:
         """The provider a .NET configuration section is named after (`AzureOpenAI`), any case."""
         return self._dotnet.get(name.lower())
@@ -534,6 +542,7 @@ class Registry:
         words.update(self._pypi_raw_names())
         words.update(self._npm)
         words.update(self._env)
+        words.update(v.lower() for v in self._env)  # pydantic settings fields (`mistral_api_key: str`)
         for host in self._hosts:
             words.add(host)
         for pattern, _ in self._host_patterns:
