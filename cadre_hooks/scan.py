@@ -275,8 +275,7 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext,
 def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> list[Usage]:
     """A declared SDK follows the rule of its import: when every client built from it in the
     repository names another provider's endpoint, the dependency is not a usage of the SDK's
-    own provider (the openai package used only to reach Mistral is not OpenAI), nor is an import
-    of it in a file that builds no client."""
+    own provider (the openai package used only to reach Mistral is not OpenAI)."""
     if not folder_scanned:
         return usages  # a manifest passed alone (pre-commit): its clients are not in view
     # Only the SDK reaching its own provider keeps its dependency: a raw HTTP call or a hard-coded
@@ -289,13 +288,9 @@ def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> li
     # OPENAI_BASE_URL variable) repoint it too, when the endpoint is read.
     repointed |= {u.sdk for u in usages if u.kind == "config" and u.sdk and (u.host or u.endpoint_env)
                   and u.provider != u.sdk}
-    # A file that only imports the SDK (types, errors, a `Mock(spec=OpenAI)`, a Go or Java file
-    # naming its types) follows the same rule; a file that builds or calls clients is decided by them.
-    building = {(u.path, u.sdk) for u in usages if u.kind in ("client", "call") and u.sdk}
+    # Imports in files without a client of their own are resolved repository-wide by sdkscope.
     return [u for u in usages if not (u.kind in ("dependency", "lockfile") and u.provider in repointed
-                                      and u.provider not in direct)
-            and not (u.kind == "import" and u.provider in repointed and u.provider not in direct
-                     and (u.path, u.provider) not in building)]
+                                      and u.provider not in direct)]
 
 
 def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:
