@@ -41,6 +41,11 @@ def _python(path: str) -> bool:
     return path.endswith(PYTHON_FILES)
 
 
+def sdk_key(path: str, sdk: str) -> str:
+    """`_key`, with every other file (JavaScript...) counted with Python."""
+    return _key(path, sdk) or sdk
+
+
 def _key(path: str, sdk: str) -> str | None:
     """Which SDK a usage belongs to: the provider for Python; for a language of the tree-sitter
     engine, its family and the provider (`go:openai` is openai-go, not the Python package), so that

@@ -69,12 +69,14 @@ def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \
     _ANALYSED[key] = None  # an import cycle finds nothing rather than recursing
     if st.st_size > MAX_MODULE_BYTES:
         return None
+    from cadre_hooks.safeio import Refused, read_in_root
+
     try:
-        source = read(rel, target.read_bytes())
+        source = read(rel, read_in_root(ctx.root.resolve(), rel, MAX_MODULE_BYTES))  # never a FIFO or a device
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source.text)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+    except (Refused, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     outer = project.reads
     project.reads = set()
