@@ -275,8 +275,7 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext,
 def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> list[Usage]:
     """A declared SDK follows the rule of its import: when every client built from it in the
     repository names another provider's endpoint, the dependency is not a usage of the SDK's
-    own provider (the openai package used only to reach Mistral is not OpenAI), nor is an import
-    of it in a file that builds no client."""
+    own provider (the openai package used only to reach Mistral is not OpenAI)."""
     if not folder_scanned:
         return usages  # a manifest passed alone (pre-commit): its clients are not in view
     # Only the SDK reaching its own provider keeps its dependency: a raw HTTP call or a hard-coded
@@ -292,12 +291,20 @@ def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> li
     # A file that only imports the SDK (types, errors, a `Mock(spec=OpenAI)`, a Go or Java file
     # naming its types) follows the same rule; a file that builds or calls clients is decided by them.
     # A client whose endpoint cannot be read may be the SDK's own provider: its imports stay.
+    # Per language: openai-go's clients decide openai-go's imports, never the Python package's.
+    key = sdkscope.sdk_key
     building = {(u.path, u.sdk) for u in usages if u.kind in ("client", "call") and u.sdk}
-    unresolved = {u.sdk for u in usages if u.kind in ("client", "call") and u.sdk and u.provider is None}
+    unresolved = {key(u.path, u.sdk) for u in usages if u.kind in ("client", "call") and u.sdk and u.provider is None}
+    clients = {key(u.path, u.sdk) for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
+    configured = repointed - {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
+    own = {key(u.path, u.provider) for u in usages if u.provider
+           and u.kind not in ("dependency", "config", "lockfile", "import") and u.sdk == u.provider}
     return [u for u in usages if not (u.kind in ("dependency", "lockfile") and u.provider in repointed
                                       and u.provider not in direct)
-            and not (u.kind == "import" and u.provider in repointed and u.provider not in direct
-                     and u.provider not in unresolved and (u.path, u.provider) not in building)]
+            and not (u.kind == "import" and u.provider is not None
+                     and (key(u.path, u.provider) in clients or u.provider in configured)
+                     and key(u.path, u.provider) not in own and key(u.path, u.provider) not in unresolved
+                     and (u.path, u.provider) not in building)]
 
 
 def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:

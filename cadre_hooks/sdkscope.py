@@ -1,6 +1,7 @@
 """One resolution per SDK in the repository: where the clients of a repointable SDK (the openai
 package and the other OpenAI-protocol clients) really send data, decided once for the whole
-repository and applied to the Python usages that cannot decide it themselves.
+repository and applied to the usages that cannot decide it themselves (Python, and per language
+family the languages of the tree-sitter engine: openai-go's clients decide openai-go's imports).
 
 An import of the SDK that builds no client (type imports, error classes, test doubles such as
 `Mock(spec=OpenAI)`), a call through a client the file did not build (a parameter annotated with
@@ -40,6 +41,23 @@ def _python(path: str) -> bool:
     return path.endswith(PYTHON_FILES)
 
 
+def sdk_key(path: str, sdk: str) -> str:
+    """`_key`, with every other file (JavaScript...) counted with Python."""
+    return _key(path, sdk) or sdk
+
+
+def _key(path: str, sdk: str) -> str | None:
+    """Which SDK a usage belongs to: the provider for Python; for a language of the tree-sitter
+    engine, its family and the provider (`go:openai` is openai-go, not the Python package), so that
+    the clients of one language never decide another's imports. None: a file sdkscope ignores."""
+    if _python(path):
+        return sdk
+    from cadre_hooks.detect.treesitter.language import language_of
+
+    lang = language_of(path)
+    return f"{lang.section}:{sdk}" if lang is not None else None
+
+
 def _undecided(kind: str, sdk: str | None, provider: str | None, registry: Registry) -> bool:
     return kind in UNDECIDED_KINDS and sdk is not None and provider == sdk and registry.repointable(sdk)
 
@@ -55,7 +73,7 @@ def destinations(scans: Iterable[FileScan], resolve: Resolver, registry: Registr
     """SDK provider -> the providers its Python clients reach in the repository (None: unresolved)."""
     out: dict[str, set[str | None]] = {}
     for scan in scans:
-        if not _python(scan.path):
+        if _key(scan.path, "") is None:
             continue
         for fact in scan.facts:
             if fact.startswith(DEFAULT_FACT):
@@ -63,8 +81,9 @@ def destinations(scans: Iterable[FileScan], resolve: Resolver, registry: Registr
                 out.setdefault(default, set()).add(default)
         for det in scan.detections:
             sdk = det.provider_hint
-            if det.kind == "client" and sdk is not None and registry.repointable(sdk):
-                out.setdefault(sdk, set()).add(resolve(det).provider)
+            key = _key(scan.path, sdk) if sdk is not None else None
+            if det.kind == "client" and sdk is not None and key is not None and registry.repointable(sdk):
+                out.setdefault(key, set()).add(resolve(det).provider)
     return out
 
 
@@ -73,12 +92,13 @@ def apply(usages: Sequence[Usage], reached: Mapping[str, set[str | None]],
     """The usages with the undecided ones given to the repository's provider (or dropped, see above)."""
     out: list[Usage] = []
     for usage in usages:
-        if not _python(usage.path) or usage.host is not None \
+        key = _key(usage.path, usage.sdk) if usage.sdk is not None else None
+        if key is None or usage.host is not None \
                 or not _undecided(usage.kind, usage.sdk, usage.provider, registry):
             out.append(usage)
             continue
         assert usage.sdk is not None
-        targets = reached.get(usage.sdk, set())
+        targets = reached.get(key, set())
         if not targets or usage.sdk in targets or None in targets:
             out.append(usage)
             continue

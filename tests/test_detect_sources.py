@@ -224,17 +224,28 @@ def test_registry_knows_the_new_sections() -> None:
     assert spec is not None and spec.generic
 
 
-def test_type_only_imports_of_a_repointed_sdk_are_not_its_provider(tmp_path: Path) -> None:
-    """openai-go pointed at Mistral everywhere: a file that only names its types is not OpenAI;
-    once another file builds a client with the default endpoint, every import is OpenAI again."""
+def test_a_derived_client_names_its_model(tmp_path: Path) -> None:
+    report = scan(tmp_path, {"P.cs": 'using Azure.AI.OpenAI;\n\nvar client = new AzureOpenAIClient(new Uri(url), cred);\n'
+                                     'var chat = client.GetChatClient("gpt-4o-mini");\nchat.CompleteChat("Bonjour");\n'})
+    assert [(u.line, u.kind, u.model) for u in report.usages] == [
+        (3, "client", None), (4, "call", "gpt-4o-mini"), (5, "call", "gpt-4o-mini")]
+
+
+def test_type_only_imports_of_a_repointed_sdk_follow_its_clients(tmp_path: Path) -> None:
+    """openai-go pointed at Mistral everywhere: a file that only names its types is Mistral too
+    (sdkscope, per language); a client with the default endpoint keeps every import OpenAI, and a
+    Python client elsewhere never decides a Go import."""
     client = ('package main\n\nimport (\n\t"github.com/openai/openai-go"\n\t"github.com/openai/openai-go/option"\n)\n\n'
               'var c = openai.NewClient(option.WithBaseURL("https://api.mistral.ai/v1"))\n')
     types = 'package main\n\nimport "github.com/openai/openai-go"\n\nvar m []openai.ChatCompletionMessageParamUnion\n'
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
+    for sub in ("a", "b", "c"):
+        (tmp_path / sub).mkdir()
     report = scan(tmp_path / "a", {"client.go": client, "types.go": types})
-    assert sorted({(u.path, u.provider) for u in report.usages}) == [("client.go", "mistral")]
+    assert sorted({(u.path, u.provider) for u in report.usages}) == [("client.go", "mistral"), ("types.go", "mistral")]
     direct = 'package main\n\nimport "github.com/openai/openai-go"\n\nvar d = openai.NewClient()\n'
     report = scan(tmp_path / "b", {"client.go": client, "types.go": types, "direct.go": direct})
     assert sorted({(u.path, u.provider) for u in report.usages}) == [
         ("client.go", "mistral"), ("direct.go", "openai"), ("types.go", "openai")]
+    python = "from openai import OpenAI\nclient = OpenAI(base_url='https://api.scaleway.ai/v1')\n"
+    report = scan(tmp_path / "c", {"llm.py": python, "types.go": types})
+    assert sorted({(u.path, u.provider) for u in report.usages}) == [("llm.py", "scaleway"), ("types.go", "openai")]

@@ -295,7 +295,10 @@ class Core:
                 client = self.client_of(call.receiver) or next(
                     (c for a in call.args if (c := self.client_of(a.value)) is not None), None)
                 if client is not None:
-                    self.client_names[name] = client
+                    model = self.call_model(value, [call]) if call.name in self.shared.model_methods else None
+                    # `chat = client.GetChatClient("gpt-4o-mini")`: the derived client names its model
+                    self.client_names[name] = Client(client.name, client.spec, client.node, client.endpoint,
+                                                     model or client.model) if model else client
                     changed = True
             if not changed:
                 return
@@ -342,7 +345,7 @@ class Core:
 
     def call_model(self, outer: Node, chain: list[Call]) -> str | None:
         for key, value in self.options(outer, chain):
-            if key in self.shared.model_keys:
+            if key in self.shared.model_keys or key in self.shared.model_methods:
                 found = self.evaluator.evaluate(value)
                 if isinstance(found, str) and found:
                     self.note_model(value, found)

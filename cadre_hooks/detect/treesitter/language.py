@@ -31,6 +31,7 @@ class Shared:
 
     endpoint_options: frozenset[str]
     model_keys: frozenset[str]
+    model_methods: frozenset[str]
     url_keys: frozenset[str]
     operations: Mapping[str, str]  # word → operation
 
@@ -97,8 +98,8 @@ def languages() -> tuple[Language, ...]:
 def shared() -> Shared:
     data = _load(rules_dir() / "languages" / "shared.toml")
     operations = {word: op for op, words in data.get("operations", {}).items() for word in words}
-    return Shared(frozenset(data["endpoint_options"]), frozenset(data["model_keys"]), frozenset(data["url_keys"]),
-                  operations)
+    return Shared(frozenset(data["endpoint_options"]), frozenset(data["model_keys"]),
+                  frozenset(data.get("model_methods", ())), frozenset(data["url_keys"]), operations)
 
 
 @functools.cache
