@@ -25,6 +25,7 @@ from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python import fallback, scan_source
 from cadre_hooks.detect.python.source import read
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice
+from cadre_hooks.sdkscope import DEFAULT_FACT
 
 # Cell magics whose body is Python run by IPython; every other cell magic (bash, html, sql,
 # writefile, javascript...) holds something else.
