@@ -20,6 +20,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from cadre_hooks.detect.python.state import ModuleState
 from cadre_hooks.detect.python.values import Scope, dotted
@@ -64,14 +65,23 @@ class _Candidate:
 
 
 @functools.lru_cache(maxsize=8)
-def operation_pattern(registry: Registry) -> str:
-    """A regex alternative matching the source of any call shaped like a registered operation or an
-    AI HTTP path: what the relevance filter must let through for call sites to be seen."""
+def operation_pattern(registry: Registry) -> Any:
+    """A pattern matching the source of any call shaped like a registered operation or an AI HTTP path:
+    what the relevance filter must let through for call sites to be seen. Compiled with RE2 where it
+    is installed (one linear pass over a module, whatever the number of operations), else with `re`."""
     parts = []
     for path in sorted(registry.operation_paths):
         parts.append(re.escape(path[:-2]) + r"\." if path.endswith(".*") else re.escape(path) + r"\b")
     parts.extend(re.escape(s) for s in registry.http_suffixes())
-    return r"\b(?:" + "|".join(parts) + ")"
+    pattern = r"\b(?:" + "|".join(parts) + ")"
+    try:
+        import re2
+
+        options = re2.Options()
+        options.max_mem = 32 << 20
+        return re2.compile(pattern, options=options)
+    except (ImportError, Exception):  # noqa: BLE001 - RE2 missing or refusing the pattern: `re` does it
+        return re.compile(pattern)
 
 
 class CallSites(ModuleState):
@@ -312,6 +322,27 @@ class CallSites(ModuleState):
             template = next(iter(built))
             return ClientInfo(qname, dataclasses.replace(template, model=None))
         return ClientInfo(qname, self._template(annotation, owner.provider))
+
+
+def may_hold_client(tree: ast.Module, scope: Scope, name: str) -> bool:
+    """Can the module-level `name` of this module be an AI client? A cheap look before analysing the
+    module: a function that returns something, a name bound to a call that does not build one of the
+    module's own classes, to another name, or imported from elsewhere."""
+    own_classes = {s.name for s in tree.body if isinstance(s, ast.ClassDef)}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            return any(not isinstance(v, ast.Constant) for v in _returned(stmt)) or stmt.returns is not None
+    if name in scope.imports:
+        return True
+    for value in scope.module_names.get(name, ()):
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call):
+            if (dotted(value.func) or "").split(".")[0] not in own_classes:
+                return True
+        elif isinstance(value, (ast.Name, ast.Attribute, ast.IfExp, ast.BoolOp)):
+            return True
+    return False
 
 
 def join_url(base: str, path: str) -> str:

@@ -4,12 +4,11 @@ handlers, the route pass (CDR302) on the same tree with what the first pass foun
 from __future__ import annotations
 
 import ast
-import warnings
 from pathlib import Path
 
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python.analysis import PythonAnalyzer
-from cadre_hooks.detect.python.callsites import MAX_DEPTH, ClientInfo, ClientResolver
+from cadre_hooks.detect.python.callsites import MAX_DEPTH, ClientInfo, ClientResolver, may_hold_client
 from cadre_hooks.detect.python.project import MAX_MODULE_BYTES, ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
 from cadre_hooks.detect.python.source import Source, read
@@ -37,6 +36,9 @@ def client_resolver(path: str, ctx: DetectContext, project: ProjectIndex) -> Cli
         target = project.locate(path, module_name, level)
         if target is None:
             return None
+        parsed = project.parsed(target)
+        if parsed is None or not may_hold_client(parsed[0], parsed[1], name):
+            return None  # a class, a constant, an object of the project's own class: no analysis needed
         other = _module_analysis(target, ctx, project)
         if other is None:
             return None
@@ -66,13 +68,14 @@ def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \
     _ANALYSED[key] = None  # an import cycle finds nothing rather than recursing
     if st.st_size > MAX_MODULE_BYTES:
         return None
+    parsed = project.parsed(target)
     try:
         source = read(rel, target.read_bytes())
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source.text)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+    except OSError:
         return None
+    if parsed is None:
+        return None
+    tree = parsed[0]
     outer = project.reads
     project.reads = set()
     try:
