@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -57,7 +58,9 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
     entries = entries_of(findings)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps(entries), encoding="utf-8")
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_text(dumps(entries), encoding="utf-8")
+        os.replace(partial, path)  # replaces a symlink rather than writing through it
     except OSError as err:
         raise UsageError(f"cannot write the baseline {path}: {err.strerror or err}") from None
     return len(entries)

@@ -3,9 +3,9 @@ little more than the walk.
 
 One JSON file per repository in the user's cache directory (never a pickle: a cache restored
 from shared CI storage must not be able to run code; see cadre_hooks.serial), read capped and
-validated, and any cache that cannot be read or does not validate is treated as empty. An entry is reused when the file's
-size and modification time are unchanged, or, when they changed, when its content hash is
-(a checkout that rewrote the same bytes); and only while the other files its result depends on
+validated, and any cache that cannot be read or does not validate is treated as empty. An entry
+is reused when the file's size and modification time are unchanged, or, when they changed, when
+its content hash is (a checkout that rewrote the same bytes); and only while the other files its result depends on
 (constants imported from the project's modules) keep their size and modification time. The
 whole cache is keyed on the cadre version, the registry's hash, the interpreter (version and
 implementation: `ast` differs between them), the model's schema and the settings that change what
@@ -70,9 +70,9 @@ def interpreter() -> str:
 def cache_key(root: Path, salt: str) -> str:
     """Everything a cached result depends on besides the file itself."""
     from cadre_hooks import __version__
-    from cadre_hooks.registry.load import registry_stamp
+    from cadre_hooks.registry.load import registry_digest
 
-    parts = (VERSION, str(root.resolve()), __version__, registry_stamp(), interpreter(), schema_stamp(Entry), salt)
+    parts = (VERSION, str(root.resolve()), __version__, registry_digest(), interpreter(), schema_stamp(Entry), salt)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
 

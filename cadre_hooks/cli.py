@@ -60,7 +60,10 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
                                                            "(written by `cadre baseline`)")
     parser.add_argument("--diff-base", metavar="REF", help="report only findings on lines changed since the merge "
                                                            "base of REF and HEAD (plus untracked files)")
-    parser.add_argument("--staged", action="store_true", help="report only findings on lines staged for commit")
+    parser.add_argument("--staged", action="store_true", help="scan the content staged for commit (git's index) and "
+                                                              "report only findings on staged lines")
+    parser.add_argument("--submodules", action="store_true", default=None,
+                        help="scan git submodules too (default: a notice names each one; also `submodules = true`)")
     add_common(parser)
 
 

@@ -9,6 +9,7 @@ never silently fall back to the defaults.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ SCHEMA: dict[str, tuple[Any, str]] = {
     "policy_sha256": (lambda v: isinstance(v, str) and len(v) == 64 and all(c in "0123456789abcdef" for c in v.lower()),
                       "a sha256 hex digest"),
     "max_file_size": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, "a size in bytes"),
+    "submodules": (lambda v: isinstance(v, bool), "true or false"),
 }
 UNIONS = ("approve", "deny", "deny_hosts", "exclude")
 TABLES = ("endpoints", "hosts", "severity")
@@ -83,6 +85,7 @@ class Config:
     policy_sha256: str | None = None
     max_file_size: int = 2_000_000
     origins: tuple[str, ...] = ()
+    submodules: bool = False  # scan the files of git submodules too
 
 
 def _validate(source: Source) -> None:
@@ -110,13 +113,17 @@ def _closest(key: str, known: Mapping[str, Any]) -> str | None:
 MAX_CONFIG_BYTES = 4_000_000  # a settings file (pyproject.toml included); anything larger is not one
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, root: Path | None = None) -> dict[str, Any]:
     """A settings file as TOML: any file the user names (`--config /dev/zero` included) is read
-    guarded and capped, and anything wrong with it is a ConfigError (exit 2), never a crash."""
-    from cadre_hooks.safeio import Refused, read_capped
+    guarded and capped, and anything wrong with it is a ConfigError (exit 2), never a crash. A
+    file of the repository (`root` given) must also lie inside it: a `.cadre.toml` linked to a
+    file elsewhere on the machine is not read."""
+    from cadre_hooks.safeio import Refused, read_capped, read_in_root
 
     try:
-        text = read_capped(path, MAX_CONFIG_BYTES, "settings file").decode("utf-8")
+        data = (read_capped(path, MAX_CONFIG_BYTES, "settings file") if root is None
+                else read_in_root(root, path.relative_to(root).as_posix(), MAX_CONFIG_BYTES))
+        text = data.decode("utf-8")
         return tomllib.loads(text.removeprefix("\ufeff"))
     except Refused as refused:
         raise ConfigError(f"{path}: cannot read: {refused.reason}") from None
@@ -137,11 +144,11 @@ def project_sources(root: Path, explicit: Path | None = None) -> list[Source]:
             data = data["tool"]["cadre"]
         sources.append(Source(str(explicit), data))
     dot = root / ".cadre.toml"
-    if dot.is_file():
-        sources.append(Source(".cadre.toml", read_toml(dot)))
+    if os.path.lexists(dot):  # a FIFO or a link out of the repository: refused by read_toml (exit 2)
+        sources.append(Source(".cadre.toml", read_toml(dot, root)))
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        section = read_toml(pyproject).get("tool", {}).get("cadre")
+    if os.path.lexists(pyproject):
+        section = read_toml(pyproject, root).get("tool", {}).get("cadre")
         if section is not None:
             if not isinstance(section, dict):
                 raise ConfigError("pyproject.toml: [tool.cadre] must be a table")
@@ -188,6 +195,7 @@ def merge(sources: Sequence[Source], known_providers: set[str] | None = None,
         policy_sha256=merged.get("policy_sha256"),
         max_file_size=merged.get("max_file_size", 2_000_000),
         origins=tuple(s.origin for s in sources),
+        submodules=merged.get("submodules", False),
     )
 
 

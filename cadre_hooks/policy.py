@@ -29,6 +29,8 @@ def is_approved(provider: str, jurisdiction: str, config: Config) -> bool:
 
 def judge(usage: Usage, registry: Registry, config: Config, lang: str = "en") -> Verdict | None:
     fr = lang == "fr"
+    if usage.kind == "lockfile":
+        return None  # inventory: what is installed; the direct dependency or the code is what is judged
     if usage.provider is None:
         if usage.endpoint_env:
             detail = (f"le point d'accès vient de la variable d'environnement {usage.endpoint_env}" if fr

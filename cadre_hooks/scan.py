@@ -18,6 +18,7 @@ from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_depe
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.detect.lockfiles import is_lock_file
 from cadre_hooks.gitindex import IndexReader
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
@@ -34,6 +35,9 @@ BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz
                    ".class", ".mp3", ".mp4", ".webp", ".svgz", ".parquet", ".pt", ".onnx", ".safetensors", ".gguf")
 
 MINIFIABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx")
+# Lock files are read in linear time and are often larger than source files: 16 times the limit
+# (32 MB by default).
+LOCK_FILE_SIZE_FACTOR = 16
 
 # A repository check receives the scan so far and returns findings (AI_USAGE.md and friends).
 RepositoryCheck = Callable[["ScanContext", Sequence[Usage]], list[Finding]]
@@ -124,13 +128,14 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
         return None
     index: IndexReader | None = _STATE.get("index")  # type: ignore[assignment]
     try:
+        limit = max_size * LOCK_FILE_SIZE_FACTOR if is_lock_file(rel) else max_size
         if index is not None:
-            staged = index.read(rel, max_size)
+            staged = index.read(rel, limit)
             if staged is None:
                 return None  # not in the index: not part of the commit
             data = staged
         else:
-            data = read_in_root(root, rel, max_size, _STATE["real_root"])  # type: ignore[arg-type]
+            data = read_in_root(root, rel, limit, _STATE["real_root"])  # type: ignore[arg-type]
     except Refused as refused:
         return FileScan(rel, notices=(Notice(rel, refused.reason, refused.kind),))
     if box is not None:
@@ -209,7 +214,7 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
     root, _ = find_root(options.targets, options.cwd)
     config = load_config(root, options, registry, rules)
     lang = language(config, options)
-    selection = select(options.targets, options.cwd, config.exclude)
+    selection = select(options.targets, options.cwd, config.exclude, config.submodules)
     ctx = DetectContext(registry, selection.root, frozenset(config.hosts))
     prefilter = Prefilter.from_registry(registry, extra=[*config.hosts, *config.endpoints])
     from cadre_hooks.progress import track
@@ -271,10 +276,15 @@ def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> li
         return usages  # a manifest passed alone (pre-commit): its clients are not in view
     # Only the SDK reaching its own provider keeps its dependency: a raw HTTP call or a hard-coded
     # endpoint to that provider (sdk None) does not use the package.
-    direct = {u.provider for u in usages if u.kind not in ("dependency", "config") and u.sdk == u.provider}
+    direct = {u.provider for u in usages
+              if u.kind not in ("dependency", "config", "lockfile") and u.sdk == u.provider}
     repointed = {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
-    return [u for u in usages
-            if not (u.kind == "dependency" and u.provider in repointed and u.provider not in direct)]
+    # Settings that give an SDK another endpoint (Spring AI's `spring.ai.openai.base-url`, an
+    # OPENAI_BASE_URL variable) repoint it too, when the endpoint is read.
+    repointed |= {u.sdk for u in usages if u.kind == "config" and u.sdk and (u.host or u.endpoint_env)
+                  and u.provider != u.sdk}
+    return [u for u in usages if not (u.kind in ("dependency", "lockfile") and u.provider in repointed
+                                      and u.provider not in direct)]
 
 
 def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:

@@ -127,6 +127,14 @@ def _walk(root: Path, start: Path, excluder: Excluder) -> Iterable[str]:
             yield f"{rel_dir}/{name}" if rel_dir else name
 
 
+def _under(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
 def _absolute(targets: Sequence[str], cwd: Path) -> list[Path]:
     return [Path(os.path.abspath(cwd / t)) for t in (targets or ["."])]
 
@@ -153,8 +161,53 @@ def _own_cache_prefix(root: Path) -> str | None:
     return None if rel == "." else rel + "/"
 
 
-def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = ()) -> Selection:
-    """Resolve command-line targets (default: the current directory) into repository-relative files."""
+def _submodules(root: Path) -> list[str]:
+    """Paths of the git submodules (gitlinks) recorded in the index of the repository at `root`."""
+    if not (root / ".gitmodules").is_file():
+        return []
+    try:
+        import git
+
+        listing = str(git.Repo(root).git.ls_files("-s", "-z"))
+    except Exception:
+        return []
+    found = []
+    for record in listing.split("\0"):
+        meta, _, path = record.partition("\t")
+        if meta.startswith("160000 ") and path:
+            found.append(path)
+    return found
+
+
+def _with_submodules(root: Path, files: list[str], include: bool, excluder: Excluder, depth: int = 0) -> tuple[
+        list[str], list[Notice]]:
+    """The files of a git listing with its submodules expanded (`include`) or named in a notice."""
+    modules = set(_submodules(root))
+    if not modules:
+        return files, []
+    kept = [f for f in files if f not in modules]
+    notices: list[Notice] = []
+    for rel in sorted(modules):
+        if excluder.excluded(rel + "/x"):
+            continue
+        inner = _git_files(root / rel) if (root / rel / ".git").exists() else None
+        if not inner:
+            notices.append(Notice(rel, "git submodule not checked out; not scanned"))
+        elif not include:
+            notices.append(Notice(rel, "git submodule; not scanned (set `submodules = true` or pass --submodules "
+                                       "to include it)"))
+        elif depth >= 8:
+            notices.append(Notice(rel, "git submodules nested too deep; not scanned"))
+        else:
+            inner, deeper = _with_submodules(root / rel, inner, include, Excluder(root / rel, ()), depth + 1)
+            kept += [f"{rel}/{f}" for f in inner]
+            notices += [Notice(f"{rel}/{n.path}", n.reason) for n in deeper]
+    return kept, notices
+
+
+def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = (), submodules: bool = False) -> Selection:
+    """Resolve command-line targets (default: the current directory) into repository-relative files;
+    git submodules are named in a notice, or scanned too with `submodules`."""
     paths = _absolute(targets, cwd)
     root, in_git = find_root(targets, cwd)
     top = root if in_git else None
@@ -163,6 +216,11 @@ def select(targets: Sequence[str], cwd: Path, exclude: Sequence[str] = ()) -> Se
     files: list[str] = []
     whole = len(paths) == 1 and paths[0].is_dir() and paths[0] == root
     tracked = _git_files(root) if top is not None and any(p.is_dir() for p in paths) else None
+    if tracked is not None:
+        tracked, module_notices = _with_submodules(root, tracked, submodules, excluder)
+        scanned = [p.relative_to(root).as_posix() for p in paths if p.is_dir() and _under(p, root)]
+        notices += [n for n in module_notices  # only the submodules inside the folders scanned
+                    if any(d == "." or n.path == d or n.path.startswith(d + "/") for d in scanned)]
     for path in paths:
         try:
             rel = path.relative_to(root).as_posix()

@@ -33,12 +33,22 @@ class Invalid(ValueError):
     """The JSON does not match the expected type."""
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def encode(value: Any) -> Any:
     """A JSON-ready value: dataclasses as objects of their fields, tuples and sets as lists."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):
+        return {name: encode(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, (tuple, list)):
         return [encode(v) for v in value]
     if isinstance(value, (set, frozenset)):
@@ -109,7 +119,11 @@ def decoder(hint: Any) -> Decoder:
 
 
 def _union(options: tuple[Decoder, ...]) -> Decoder:
+    nullable = _none in options
+
     def check(data: Any) -> Any:
+        if data is None and nullable:
+            return None
         for option in options:
             try:
                 return option(data)
@@ -147,17 +161,17 @@ def _dataclass(cls: type) -> Decoder:
     hints = typing.get_type_hints(cls)
     fields = [(f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
               for f in dataclasses.fields(cls)]
-    decoders: dict[str, Decoder] = {}
+    plan: list[tuple[str, bool, Decoder]] = []
 
     def check(data: Any) -> Any:
         if not isinstance(data, dict):
             raise _fail(f"{cls.__name__} object", data)
-        if not decoders:  # built on first use: a dataclass may refer to itself
-            decoders.update({name: decoder(hints[name]) for name, _ in fields})
+        if not plan:  # built on first use: a dataclass may refer to itself
+            plan.extend((name, required, decoder(hints[name])) for name, required in fields)
         values = {}
-        for name, required in fields:
+        for name, required, decode_field in plan:
             if name in data:
-                values[name] = decoders[name](data[name])
+                values[name] = decode_field(data[name])
             elif required:
                 raise Invalid(f"{cls.__name__}.{name} is missing")
         try:

@@ -14,7 +14,8 @@ COMMANDS_DIR = Path(cli.__file__).parent / "commands"
 
 def test_every_command_module_is_listed() -> None:
     present = {p.stem for p in COMMANDS_DIR.glob("*.py") if p.stem != "__init__"}
-    assert present == set(cli.COMMAND_MODULES)
+    assert present == set(cli.COMMAND_MODULES), \
+        f"list every module of cadre_hooks/commands/ in cadre_hooks.cli.COMMAND_MODULES: {sorted(present)}"
 
 
 def test_every_listed_module_registers_its_command() -> None:

@@ -170,6 +170,14 @@ CASES = [
     ("Directory.Packages.props", '<Project>\n  <ItemGroup>\n    <PackageVersion Include="Anthropic" Version="1" />\n'
      '    <GlobalPackageReference Include="OllamaSharp" Version="5" />\n  </ItemGroup>\n</Project>\n',
      [(4, "ollama")]),
+    ("Assistant.nuspec", '<?xml version="1.0"?>\n<package>\n  <metadata>\n    <id>Ville.Assistant</id>\n'
+     '    <dependencies>\n      <group targetFramework="net8.0">\n        <dependency id="Anthropic" version="1.0" />\n'
+     '        <dependency id="Polly" version="8" />\n      </group>\n    </dependencies>\n  </metadata>\n</package>\n',
+     [(7, "anthropic")]),
+    ("build.sbt", 'libraryDependencies += "dev.langchain4j" % "langchain4j-open-ai" % "0.36.2"\n'
+     'libraryDependencies ++= Seq(\n  // "dev.langchain4j" % "langchain4j-mistral-ai" % "0.36.2",\n'
+     '  "com.anthropic" % "anthropic-java" % v exclude("com.openai", "openai-java"),\n'
+     '  "org.openapitools" % "openapi-generator" % "7.10.0"\n)\n', [(1, "openai"), (4, "anthropic")]),
     ("Gemfile", GEMFILE, [(4, "openai"), (10, "anthropic")]),
     ("tools/assistant.gemspec", 'Gem::Specification.new do |spec|\n  spec.name = "openai-tools"\n'
      '  spec.add_dependency "anthropic", "~> 1.0"\n  spec.add_development_dependency "rspec"\nend\n',
@@ -220,13 +228,14 @@ def test_gradle_script_that_does_not_parse_is_still_read(tmp_path: Path) -> None
     ("build.gradle", "gradle"), ("app/build.gradle.kts", "gradle"), ("gradle/dependencies.gradle", "gradle"),
     ("gradle/libs.versions.toml", "gradle_catalog"), ("src/App/App.csproj", "nuget"), ("Lib.fsproj", "nuget"),
     ("packages.config", "nuget"), ("Directory.Packages.props", "nuget"), ("Gemfile", "gemfile"),
-    ("x.gemspec", "gemfile"), ("composer.json", "composer"), ("crates/a/Cargo.toml", "cargo"),
+    ("x.gemspec", "gemfile"), ("composer.json", "composer"), ("crates/a/Cargo.toml", "cargo"), ("build.sbt", "sbt"),
 ])
 def test_manifests_are_routed_by_name(path: str, module: str) -> None:
     detector = detector_for(path)
     assert detector is not None and detector.__name__.startswith("scan_")
     expected = {"gradle": "scan_gradle", "gradle_catalog": "scan_version_catalog", "nuget": "scan_nuget",
-                "gemfile": "scan_gemfile", "composer": "scan_composer_json", "cargo": "scan_cargo_toml"}[module]
+                "gemfile": "scan_gemfile", "composer": "scan_composer_json", "cargo": "scan_cargo_toml",
+                "sbt": "scan_sbt"}[module]
     assert detector.__name__ == expected
 
 
@@ -277,3 +286,48 @@ def test_a_workspace_member_declares_what_the_workspace_pins(tmp_path: Path) -> 
                                   "bot/Cargo.toml": '[package]\nname = "bot"\n\n[dependencies]\n'
                                                     'async-openai.workspace = true\n'})
     assert [(u.path, u.line, u.provider) for u in report.usages] == [("bot/Cargo.toml", 5, "openai")]
+
+
+def test_deeply_nested_build_script_is_read_in_linear_time(tmp_path: Path) -> None:
+    """Thousands of nested blocks around thousands of declarations once took minutes (every string
+    asked tree-sitter for its parents, each a walk from the root); the walk now carries them."""
+    from limited import run_cadre
+
+    depth = 4000
+    script = "a {\n" * depth + 'implementation("com.openai:openai-java:1")\n' * 1000 + "}\n" * depth
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "build.gradle.kts").write_text(script, encoding="utf-8")
+    done = run_cadre(["scan", "--no-cache", "--jobs", "1", "-f", "json", "."], root,
+                     {"CADRE_CACHE_DIR": str(tmp_path / "cache")}, timeout=60)
+    assert done.returncode == 1, done.stderr
+    import json
+
+    assert len(json.loads(done.stdout)["usages"]) == 1000
+
+
+@pytest.mark.parametrize("path, script", [
+    ("settings.gradle.kts", 'dependencyResolutionManagement {\n    versionCatalogs {\n        create("libs") {\n'
+     '            library("openai", "com.openai", "openai-java").version("4.0.0")\n'
+     '            library("mistral", "dev.langchain4j:langchain4j-mistral-ai:0.36.2")\n        }\n    }\n}\n'),
+    ("settings.gradle", "dependencyResolutionManagement {\n    versionCatalogs {\n        libs {\n"
+     "            library('openai', 'com.openai', 'openai-java').version('4.0.0')\n"
+     "            library('mistral', 'dev.langchain4j:langchain4j-mistral-ai:0.36.2')\n        }\n    }\n}\n"),
+])
+def test_a_catalog_written_in_the_settings_script(tmp_path: Path, path: str, script: str) -> None:
+    report = scan_tree(tmp_path, {path: script})
+    assert [(u.line, u.provider) for u in report.usages] == [(4, "openai"), (5, "mistral")]
+
+
+def test_suppressions_in_each_manifest_syntax(tmp_path: Path) -> None:
+    reason = "cadre: ignore[CDR101] approved by the DPO on 2026-03-02"
+    report = scan_tree(tmp_path, {
+        "build.gradle.kts": f'dependencies {{\n    implementation("com.openai:openai-java:1.0") // {reason}\n}}\n',
+        "Gemfile": f'gem "ruby-openai" # {reason}\n',
+        "App.csproj": f'<Project><ItemGroup>\n<PackageReference Include="OpenAI" /> <!-- {reason} -->\n'
+                      '</ItemGroup></Project>\n',
+        "Cargo.toml": f'[dependencies]\nasync-openai = "0.24" # {reason}\n',
+        "src/a.rs": f'let u = "https://api.openai.com/v1"; // {reason}\n'})
+    cdr101 = [f for f in report.findings if f.rule == "CDR101"]
+    assert len(cdr101) == 5 and all(f.suppressed for f in cdr101), cdr101
+    assert {f.suppression_reason for f in cdr101} == {"approved by the DPO on 2026-03-02"}

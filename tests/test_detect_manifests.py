@@ -83,7 +83,13 @@ def test_manifest(tmp_path: Path, path: str, content: str, expected: list[tuple[
 
 @pytest.mark.parametrize("name", ["package-lock.json", "poetry.lock", "Pipfile.lock", "uv.lock", "yarn.lock",
                                   "pnpm-lock.yaml"])
-def test_lock_files_are_not_read(name: str) -> None:
+def test_lock_files_are_read_as_inventory(name: str) -> None:
+    detector = detector_for(f"sub/{name}")
+    assert detector is not None and detector.__name__ == "scan_lockfile"
+
+
+@pytest.mark.parametrize("name", ["bun.lock", "deno.lock", "conda-lock.yml", "flake.lock", "Podfile.lock"])
+def test_other_lock_files_are_not_read(name: str) -> None:
     assert detector_for(f"sub/{name}") is None
 
 

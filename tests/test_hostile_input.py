@@ -253,3 +253,54 @@ def test_escape_keeps_ordinary_names() -> None:
     assert escape("src/café/été.py") == "src/café/été.py"
     assert escape("a\tb\x7f\x85\u2028.py") == "a\\tb\\x7f\\x85\\u2028.py"
     assert escape(os.fsdecode(b"x\xff\xfe.py")) == "x\\xff\\xfe.py"
+
+
+# --- settings and baselines of the repository stay inside it ------------------------------------
+@pytest.mark.parametrize("name", [".cadre.toml", "pyproject.toml"])
+def test_a_settings_file_linked_out_of_the_repository_is_not_read(tmp_path: Path, cadre, name: str) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "secret.toml").write_text('[tool.cadre]\napprove = ["openai"]\n')
+    write_files(tmp_path / "repo", {"a.py": "import openai\n"})
+    (tmp_path / "repo" / name).symlink_to(tmp_path / "secret.toml")
+    result = cadre("scan", ".", cwd=tmp_path / "repo")
+    assert result.status == 2
+    assert f"{name}: cannot read: symlink pointing outside the repository" in result.err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_settings_file_is_refused(tmp_path: Path) -> None:
+    write_files(tmp_path / "repo", {"a.py": "import openai\n"})
+    os.mkfifo(tmp_path / "repo" / ".cadre.toml")
+    done = run_cadre(["scan", "."], tmp_path / "repo", _env(tmp_path))
+    assert done.returncode == 2
+    assert ".cadre.toml: cannot read: a FIFO, not a regular file" in done.stderr
+
+
+def test_baseline_replaces_a_link_instead_of_writing_through_it(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"version": 1, "entries": []}\n')  # a valid baseline elsewhere
+    write_files(tmp_path / "repo", {"a.py": "import openai\n"})
+    (tmp_path / "repo" / ".cadre-baseline.json").symlink_to(outside)
+    assert cadre("baseline", ".", cwd=tmp_path / "repo").status == 0
+    assert outside.read_text() == '{"version": 1, "entries": []}\n'
+    assert not (tmp_path / "repo" / ".cadre-baseline.json").is_symlink()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "gitlab", "markdown"])
+def test_string_literals_with_surrogates_and_escapes_are_escaped(tmp_path: Path, cadre, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, {"a.py": 'from openai import OpenAI\nc = OpenAI()\n'
+                                   'c.chat.completions.create(model="gpt-4o-\\udcff\\x1b[2J-latest", messages=[])\n'})
+    result = cadre("scan", "-f", fmt, ".", cwd=tmp_path)
+    assert result.status == 1, result.err
+    result.out.encode("utf-8")
+    assert "\x1b" not in result.out
+
+
+def test_init_never_writes_through_a_folder_linked_out_of_the_repository(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path / "home"
+    outside.mkdir()
+    write_files(tmp_path / "repo", {"a.py": "import openai\n", ".cadre.toml": 'ai_usage = "docs/AI_USAGE.md"\n'})
+    (tmp_path / "repo" / "docs").symlink_to(outside)
+    result = cadre("init", ".", cwd=tmp_path / "repo")
+    assert result.status == 2
+    assert "cannot write docs/AI_USAGE.md: its folder is a link out of the repository" in result.err
+    assert list(outside.iterdir()) == []

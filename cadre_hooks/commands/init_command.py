@@ -20,6 +20,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
 
 
+def _inside_repository(root: Path, target: Path, rel: str) -> None:
+    """The folder AI_USAGE.md goes into must really be inside the repository: a folder of the
+    repository linked elsewhere (`docs -> /home/user`) would make `cadre init` write there."""
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(folder)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise UsageError(f"cannot write {rel}: its folder is a link out of the repository")
+
+
 @command("init", "write a first AI_USAGE.md (charter commitment 6) from what a scan finds")(add_arguments)
 def init(args: argparse.Namespace) -> int:
     from cadre_hooks.select import find_root
@@ -37,6 +49,7 @@ def init(args: argparse.Namespace) -> int:
     target = ctx.root / rel
     if (target.exists() or target.is_symlink()) and not args.force:
         raise UsageError(template.snippet("exists", ctx.lang, path=rel))
+    _inside_repository(ctx.root, target, rel)
     text = template.render(ctx.root.name, report.usages, today, ctx.lang)
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:

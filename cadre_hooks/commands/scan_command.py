@@ -18,6 +18,8 @@ def options_from(args: argparse.Namespace, **overrides: object) -> ScanOptions:
     cli: dict[str, object] = {}
     if getattr(args, "lang", None):
         cli["lang"] = args.lang
+    if getattr(args, "submodules", None):
+        cli["submodules"] = True
     if getattr(args, "today", None):
         from cadre_hooks.transparency.dates import parse_day
 

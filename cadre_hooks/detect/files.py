@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 Detector = Callable[[str, bytes, "DetectContext"], "FileScan"]
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
-# Lock files pin what a manifest declares: reading them would report every SDK twice.
+# Lock files pin what a manifest declares: the ones in _LOCKFILE_NAMES are read as inventory (kind
+# `lockfile`, never a finding); the others are skipped.
 LOCK_FILES = frozenset({
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "pipfile.lock",
     "uv.lock", "pdm.lock", "composer.lock", "cargo.lock", "gemfile.lock", "conda-lock.yml", "conda-lock.yaml",
@@ -66,8 +67,10 @@ _BY_NAME.update({
 _MANIFEST_SUFFIXES: tuple[tuple[tuple[str, ...], Detector], ...] = (
     ((".gradle", ".gradle.kts"), _lazy("cadre_hooks.detect.gradle", "scan_gradle")),
     ((".versions.toml",), _lazy("cadre_hooks.detect.gradle_catalog", "scan_version_catalog")),
-    ((".csproj", ".fsproj", ".vbproj"), _NUGET),
+    ((".csproj", ".fsproj", ".vbproj", ".nuspec"), _NUGET),
     ((".gemspec",), _GEMS),
+    ((".sbt",), _lazy("cadre_hooks.detect.sbt", "scan_sbt")),
+    ((".groovy",), _lazy("cadre_hooks.detect.groovy_script", "scan_groovy_script")),  # @Grab, then the safety net
 )
 # Source files of languages without a detector: only their hard-coded AI endpoints (rules/plain_sources.toml).
 _PLAIN_SOURCE = _lazy("cadre_hooks.detect.plain_source", "scan_plain_source")
@@ -79,6 +82,15 @@ _YAML = _lazy("cadre_hooks.detect.config.yamlfile", "scan_yaml")
 _TOML = _lazy("cadre_hooks.detect.config.tomlfile", "scan_toml")
 _JSON = _lazy("cadre_hooks.detect.config.jsonfile", "scan_json")
 _INI = _lazy("cadre_hooks.detect.config.inifile", "scan_ini")
+_PROPERTIES = _lazy("cadre_hooks.detect.config.properties", "scan_properties")
+_TERRAFORM = _lazy("cadre_hooks.detect.terraform", "scan_terraform")
+# Lock files are inventory (kind `lockfile`, never a finding): the names cadre_hooks.detect.lockfiles reads.
+_LOCKFILE = _lazy("cadre_hooks.detect.lockfiles", "scan_lockfile")
+_LOCKFILE_NAMES = frozenset({
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "uv.lock", "pdm.lock",
+    "pipfile.lock", "gemfile.lock", "gems.locked", "composer.lock", "go.sum", "cargo.lock", "packages.lock.json",
+    "gradle.lockfile",
+})
 
 
 def is_requirements_file(path: str) -> bool:
@@ -104,8 +116,8 @@ def detector_by_name(path: str) -> Detector | None:
             return manifest
     if lower.endswith(JS_SUFFIXES):
         return _JAVASCRIPT
-    if lower in LOCK_FILES or lower.endswith(".lock") or lower in OWN_CONFIG:
-        return None
+    if lower in LOCK_FILES or lower.endswith(".lock") or lower in OWN_CONFIG or lower in _LOCKFILE_NAMES:
+        return _LOCKFILE if lower in _LOCKFILE_NAMES else None
     if is_requirements_file(path):
         return _REQUIREMENTS_DETECTOR
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
@@ -120,6 +132,10 @@ def detector_by_name(path: str) -> Detector | None:
         return _JSON
     if lower.endswith((".ini", ".cfg", ".conf", ".cnf")):
         return _INI
+    if lower.endswith(".properties"):
+        return _PROPERTIES
+    if lower.endswith((".tf", ".tofu")):
+        return _TERRAFORM
     return _plain_source(lower)
 
 

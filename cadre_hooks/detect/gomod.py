@@ -17,7 +17,7 @@ _BLOCK_START = re.compile(r"^\s*require\s*\(\s*$")
 _IN_BLOCK = re.compile(r"^\s*(?P<path>[^\s)]+)\s+(?P<version>\S+)")
 
 
-def _provider(ctx: DetectContext, module: str) -> str | None:
+def module_provider(ctx: DetectContext, module: str) -> str | None:
     module = module.strip('"')
     found = ctx.registry.go_module(module)
     if found is None:  # major version suffix: github.com/openai/openai-go/v2
@@ -44,7 +44,7 @@ def scan_go_mod(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         else:
             match = _SINGLE.match(line)
         if match:
-            provider = _provider(ctx, match.group("path"))
+            provider = module_provider(ctx, match.group("path"))
             if provider:
                 found.append(Detection(path, number, match.start("path") + 1, "dependency",
                                        f"{match.group('path')} {match.group('version')}", provider_hint=provider,

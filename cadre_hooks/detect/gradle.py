@@ -6,7 +6,8 @@ Both dialects are parsed with tree-sitter, so a commented-out declaration is a c
 never read. The forms read are the ones Gradle accepts: a coordinate string
 (`implementation("dev.langchain4j:langchain4j-open-ai:0.36.2")`, `implementation 'g:a:v'`,
 `api(platform("g:a:v"))`) and named parts (`implementation(group = "g", name = "a")`, Groovy's
-`implementation group: 'g', name: 'a'`). A coordinate inside `exclude(...)` is the opposite of a
+`implementation group: 'g', name: 'a'`), and a version catalog written in a settings script
+(`library("openai", "com.openai", "openai-java")`). A coordinate inside `exclude(...)` is the opposite of a
 usage, and one inside `constraints { }` or `dependencyManagement { }` only pins a version: both
 are skipped. The provider is looked up with the `[maven]` coordinates of the provider
 data, so a look-alike (`org.openapitools:openapi-generator`) is nothing.
@@ -67,21 +68,6 @@ def call_name(node: Node) -> str:
     return ""
 
 
-def negated(node: Node) -> bool:
-    """The nearest call around `node` removes a dependency (`exclude`), or a call around it only
-    pins versions (`constraints { }`, the Spring plugin's `dependencyManagement { }`)."""
-    parent = node.parent
-    nearest = True
-    while parent is not None:
-        if parent.type in CALL_NODES:
-            name = call_name(parent)
-            if (nearest and name in NEGATING_CALLS) or name in PINNING_CALLS:
-                return True
-            nearest = False
-        parent = parent.parent
-    return False
-
-
 def _named_argument(node: Node) -> tuple[str, Node] | None:
     """(`group`, its string node) for `group = "g"` (Kotlin) or `group: 'g'` (Groovy)."""
     key = node.named_children[0] if node.named_children else None
@@ -93,28 +79,52 @@ def _named_argument(node: Node) -> tuple[str, Node] | None:
     return (key.text or b"").decode("utf-8", "replace"), value
 
 
+def _string_arguments(call: Node) -> list[Node]:
+    """The string literals passed to a call, in order (`library("a", "g", "n")` in either dialect)."""
+    arguments = next((c for c in call.children if c.type in ("value_arguments", "argument_list")), None)
+    found: list[Node] = []
+    for child in arguments.named_children if arguments is not None else ():
+        node = child.named_children[0] if child.type == "value_argument" and child.named_children else child
+        if node.type in STRING_NODES:
+            found.append(node)
+    return found
+
+
 def coordinates(root: Node) -> Iterator[tuple[str, str, Node]]:
-    """(group:artifact, evidence, node to report at) for every coordinate declared in the script."""
-    stack = [root]
+    """(group:artifact, evidence, node to report at) for every coordinate declared in the script.
+
+    The walk carries down what the calls around a node say (tree-sitter's `parent` walks from the
+    root, so asking it for every string would cost the square of the nesting): a coordinate whose
+    nearest call is `exclude(...)` removes a dependency, and one inside `constraints { }` or
+    `dependencyManagement { }` only pins a version; neither is a declaration."""
+    stack: list[tuple[Node, bool, bool]] = [(root, False, False)]  # (node, nearest call negates, pinned)
     while stack:
-        node = stack.pop()
-        stack.extend(reversed(node.children))
-        if node.type in STRING_NODES and not negated(node):
+        node, excluded, pinned = stack.pop()
+        if node.type in CALL_NODES:
+            name = call_name(node)
+            excluded, pinned = name in NEGATING_CALLS if name else excluded, pinned or name in PINNING_CALLS
+            if name == "library":  # a catalog in settings: library("alias", "group", "artifact")
+                parts = _string_arguments(node)
+                if len(parts) >= 3:
+                    yield f"{string_value(parts[1])}:{string_value(parts[2])}", string_value(parts[2]), parts[2]
+        skip = excluded or pinned
+        stack.extend((child, excluded, pinned) for child in reversed(node.children))
+        if node.type in STRING_NODES:
             value = string_value(node)
             match = COORDINATE.match(value)
-            if match:
+            if match and not skip:
                 yield f"{match.group(1)}:{match.group(2)}", value.strip(), node
-        elif node.children and any(child.type in NAMED_ARGUMENT_NODES for child in node.children):
+        elif not skip and node.children and any(child.type in NAMED_ARGUMENT_NODES for child in node.children):
             named: dict[str, Node] = {}
             for child in node.children:
                 pair = _named_argument(child) if child.type in NAMED_ARGUMENT_NODES else None
                 if pair is not None:
                     named.setdefault(pair[0], pair[1])
-            group, name = named.get("group"), named.get("name")
-            if group is not None and name is not None and not negated(name):
-                coordinate = f"{string_value(group)}:{string_value(name)}"
+            group, name_node = named.get("group"), named.get("name")
+            if group is not None and name_node is not None:
+                coordinate = f"{string_value(group)}:{string_value(name_node)}"
                 if COORDINATE.match(coordinate):
-                    yield coordinate, coordinate, name
+                    yield coordinate, coordinate, name_node
 
 
 def scan_gradle(path: str, data: bytes, ctx: DetectContext) -> FileScan:

@@ -3,7 +3,8 @@ central package management's `Directory.Packages.props` (`<GlobalPackageReferenc
 project gets), `Directory.Build.props`, and the older `packages.config` (`<package id="...">`). A
 `<PackageVersion>` of central package management only pins the version of a package that a
 project declares with `<PackageReference>`: the declaration is reported, not the pin (as for a
-Maven `<dependencyManagement>`). Each NuGet id of an AI SDK is a `dependency` usage of its provider at the
+Maven `<dependencyManagement>`). A package's own `.nuspec` declares its dependencies with
+`<dependency id="...">`. Each NuGet id of an AI SDK is a `dependency` usage of its provider at the
 line of its element.
 
 Read with the stdlib expat parser, which gives line numbers and never fetches external entities;
@@ -25,6 +26,7 @@ PACKAGE_ELEMENTS = {
     "packagereference": ("include", "update"),
     "globalpackagereference": ("include",),
     "package": ("id",),
+    "dependency": ("id",),  # a .nuspec's <dependencies>
 }
 
 

@@ -96,7 +96,13 @@ def code_only(text: str, language: Language) -> tuple[str, list[tuple[int, int]]
         index = match.start()
         token = match.group(0)
         if token in language.strings:
+            if "'" not in language.strings and text[index - 1:index] == "'" == text[index + 1:index + 2]:
+                index += 1  # a character literal ('"' in C or Rust), not a string
+                continue
             close = _string_end(text, index + 1, token, language.backslash_escapes)
+            if close == size:
+                index += 1  # never closed: a stray quote (an apostrophe in a shell word), not a string
+                continue
             strings.append((index + 1, close))
             index = close + 1
             continue
@@ -147,12 +153,8 @@ def _comment_end(text: str, index: int, token: str, language: Language) -> int:
     return index
 
 
-def scan_plain_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    text, notices = decode(path, data)
-    language = language_for(path)
-    suppressions = scan_lines(path, text)
-    if language is None:  # pragma: no cover - the file was routed here by its suffix
-        return FileScan(path, suppressions=suppressions, notices=notices)
+def endpoints(ctx: DetectContext, path: str, text: str, language: Language) -> list[Detection]:
+    """The hard-coded AI endpoints of a source text, comments cut with the language's syntax."""
     code, strings = code_only(text, language)
     starts = [start for start, _ in strings]
     lines = Lines(text)
@@ -170,4 +172,12 @@ def scan_plain_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         line, column = lines.position(offset)
         found.append(Detection(path, line, column, "endpoint", f"hard-coded endpoint {safe_url(url)}",
                                endpoint=url, generic=True, statement_line=line))
+    return found
+
+
+def scan_plain_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
+    text, notices = decode(path, data)
+    language = language_for(path)
+    suppressions = scan_lines(path, text)
+    found = endpoints(ctx, path, text, language) if language is not None else []
     return FileScan(path, detections=tuple(found), suppressions=suppressions, notices=notices)

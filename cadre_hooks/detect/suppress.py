@@ -1,4 +1,5 @@
-"""Inline suppressions: `# cadre: ignore[CDR101] reason` (or `// cadre: ignore[...]`).
+"""Inline suppressions: `# cadre: ignore[CDR101] reason` (or `// cadre: ignore[...]`, and
+`<!-- cadre: ignore[...] reason -->` in XML manifests).
 
 The rule codes are required, like ruff's `noqa: CODE` and unlike a blanket `nosec`, so that a
 new finding on the same line still shows; the reason is required by the charter (CDR901).
@@ -19,7 +20,7 @@ def parse_comment(path: str, line: int, comment: str) -> Suppression | None:
     if not m:
         return None
     codes = tuple(c.strip().upper() for c in m.group("codes").split(",") if c.strip())
-    reason = m.group("reason").strip().rstrip("*/").strip()
+    reason = m.group("reason").strip().removesuffix("-->").strip().rstrip("*/").strip()
     return Suppression(path=path, line=line, codes=codes, reason=reason)
 
 
@@ -30,7 +31,7 @@ def scan_lines(path: str, text: str) -> tuple[Suppression, ...]:
         return ()
     for number, line in enumerate(text.splitlines(), start=1):
         if "cadre:" in line:
-            for marker in ("#", "//", ";"):
+            for marker in ("#", "//", ";", "<!--"):  # `<!--`: XML manifests (pom.xml, *.csproj)
                 idx = line.find(marker)
                 if idx >= 0 and "cadre:" in line[idx:]:
                     sup = parse_comment(path, number, line[idx:])

@@ -62,6 +62,31 @@ _PASS_THROUGH = frozenset({"with_raw_response", "with_streaming_response"})
 
 
 @dataclass(frozen=True, slots=True)
+class TerraformResource:
+    """A Terraform resource type (fnmatch pattern) that provisions an AI service, with an optional
+    `[attribute=value]` condition: `azurerm_cognitive_account[kind=OpenAI]`."""
+
+    pattern: str
+    attribute: str | None
+    value: str | None
+    provider: str
+
+    @classmethod
+    def parse(cls, spec: str, provider: str) -> TerraformResource:
+        pattern, _, condition = spec.partition("[")
+        attribute, _, value = condition.rstrip("]").partition("=")
+        return cls(pattern, attribute or None, value if attribute else None, provider)
+
+    def matches(self, rtype: str, attributes: Mapping[str, str | None]) -> bool:
+        if not fnmatch.fnmatchcase(rtype, self.pattern):
+            return False
+        if self.attribute is None:
+            return True
+        found = attributes.get(self.attribute)
+        return found is not None and found.lower() == (self.value or "").lower()
+
+
+@dataclass(frozen=True, slots=True)
 class HostMatch:
     provider: str
     region: str | None
@@ -112,6 +137,12 @@ class Registry:
         self._ops: dict[str, list[OperationSpec]] = {}
         self._star_ops: dict[str, list[OperationSpec]] = {}
         self._names: list[tuple[tuple[str, ...], str]] = []
+        self._spring: list[tuple[str, str]] = []
+        self._dotnet: dict[str, str] = {}
+        self._dotnet_raw: set[str] = set()
+        self._terraform: list[TerraformResource] = []
+        self._terraform_modules: dict[str, str] = {}
+        self._terraform_module_names: list[str] = []
         endpoint_args: set[str] = set(DEFAULT_ENDPOINT_ARGS)
         for data in providers:
             pid = str(data["id"])
@@ -152,6 +183,15 @@ class Registry:
                 self._go[mod] = pid
             for pkg in data.get("maven", {}).get("packages", ()):
                 self._maven[pkg] = pid
+            settings = data.get("settings", {})
+            self._spring += [(prefix, pid) for prefix in settings.get("spring", ())]
+            self._dotnet.update((section.lower(), pid) for section in settings.get("dotnet", ()))
+            self._dotnet_raw.update(settings.get("dotnet", ()))
+            self._terraform += [TerraformResource.parse(spec, pid)
+                                for spec in data.get("terraform", {}).get("resources", ())]
+            for source in data.get("terraform", {}).get("modules", ()):
+                self._terraform_modules[source.lower()] = pid
+                self._terraform_module_names.append(source)
             for pkg in data.get("nuget", {}).get("packages", ()):
                 self._nuget[pkg.lower()] = pid
             for pkg in data.get("rubygems", {}).get("packages", ()):
@@ -191,6 +231,7 @@ class Registry:
         # (`files`): a call whose attributes hold none of them is no operation.
         self.operation_words = frozenset([*(p.rsplit(".", 1)[-1] for p in self._ops),
                                           *(p.rsplit(".", 1)[-1] for p in self._star_ops)])
+        self._spring.sort(key=lambda item: -len(item[0]))  # `spring.ai.azure.openai` before `spring.ai.azure`
         # Every dotted prefix of a registered client or loader (`huggingface_hub` for `huggingface_hub.InferenceClient`).
         self._prefixes: set[str] = set()
         for name in [*self._clients, *(pat.split("*")[0].rstrip(".") for pat, _ in self._loaders)]:
@@ -334,6 +375,41 @@ class Registry:
     def env_var(self, name: str) -> str | None:
         return self._env.get(name)
 
+    # --- deployment settings -------------------------------------------------------------
+    def spring_prefix(self, key: str) -> tuple[str, str] | None:
+        """(prefix, provider) of the Spring AI property group `key` belongs to
+        (`spring.ai.openai.chat.options.model` → `spring.ai.openai`)."""
+        for prefix, pid in self._spring:
+            if key == prefix or key.startswith(prefix + "."):
+                return prefix, pid
+        return None
+
+    def repointable(self, provider: str) -> bool:
+        """True when the provider's SDK is commonly pointed at other providers (it has generic clients:
+        the OpenAI SDK), so that an endpoint the registry does not know makes the destination unknown."""
+        return any(spec.generic and spec.provider == provider for spec in self._clients.values())
+
+    def dotnet_section(self, name: str) -> str | None:
+        """The provider a .NET configuration section is named after (`AzureOpenAI`), any case."""
+        return self._dotnet.get(name.lower())
+
+    def terraform_resource(self, rtype: str, attributes: Mapping[str, str | None]) -> str | None:
+        """The provider a Terraform resource provisions, given its type and literal attributes."""
+        for spec in self._terraform:
+            if spec.matches(rtype, attributes):
+                return spec.provider
+        return None
+
+    def terraform_module(self, source: str) -> str | None:
+        """The provider a Terraform registry module provisions (`Azure/openai/azurerm`, any case, with or
+        without a `registry.terraform.io/` host or a `//submodule`)."""
+        name = source.lower().split("//", 1)[0].removeprefix("registry.terraform.io/").removeprefix(
+            "registry.opentofu.org/")
+        return self._terraform_modules.get(name)
+
+    def terraform_types(self) -> Iterable[str]:
+        return (spec.pattern for spec in self._terraform)
+
     # --- endpoints ---------------------------------------------------------------------
     def host(self, host: str) -> HostMatch | None:
         host = host.lower().rstrip(".")
@@ -401,6 +477,14 @@ class Registry:
         words.update(p.split(":")[-1] for p in self._maven)
         # A call on a client imported from another module of the project may be the file's only trace.
         words.update(p for p in self._ops if "." in p or "_" in p)
+        for prefix, _ in self._spring:  # `spring.ai.mistralai.` in a .properties file, `mistralai:` in YAML
+            words.add(prefix + ".")
+            words.add(prefix.rsplit(".", 1)[-1])
+            variable = prefix.upper().replace(".", "_")  # relaxed binding: SPRING_AI_MISTRALAI_API_KEY
+            words.update(variable + suffix for suffix in ("_API_KEY", "_BASE_URL", "_ENDPOINT"))
+        words.update('"' + spec.pattern.split("*")[0] for spec in self._terraform)  # `resource "aws_bedrock...`
+        words.update(self._terraform_module_names)
+        words.update(self._dotnet_raw)
         words.update(self._manifest_words())
         return {w for w in words if len(w) >= 3}
 

@@ -71,6 +71,18 @@ def registry_stamp(root: Path | None = None) -> str:
     return stamp.hexdigest()[:20]
 
 
+@functools.lru_cache(maxsize=4)
+def registry_digest(root: Path | None = None) -> str:
+    """A digest of the rule files' names and contents: the registry's identity, for cache keys
+    that must not depend on modification times (a fresh checkout of the same rules)."""
+    base = root or rules_dir()
+    digest = hashlib.sha256(_CACHE_VERSION.encode())
+    for path in _toml_files(base):
+        digest.update(f"{path.relative_to(base).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:20]
+
+
 def _valid_raw(data: Any) -> bool:
     """The shape `load_raw` gives: lists of tables for providers and checks, a table of regions."""
     return (isinstance(data, dict) and isinstance(data.get("providers"), list)

@@ -35,20 +35,24 @@ def escape(text: str) -> str:
     return _UNSAFE.sub(_escape_one, text) if _UNSAFE.search(text) else text
 
 
-def _fields(item: T, names: tuple[str, ...]) -> T:
+def _escaped(item: T) -> T:
+    """`item` with every string field (and every string in a tuple field) escaped."""
     changes: dict[str, Any] = {}
-    for name in names:
-        value = getattr(item, name)
+    for f in dataclasses.fields(item):
+        value = getattr(item, f.name)
         if isinstance(value, str) and _UNSAFE.search(value):
-            changes[name] = escape(value)
+            changes[f.name] = escape(value)
+        elif isinstance(value, tuple) and any(isinstance(v, str) and _UNSAFE.search(v) for v in value):
+            changes[f.name] = tuple(escape(v) if isinstance(v, str) else v for v in value)
     return dataclasses.replace(item, **changes) if changes else item
 
 
 def escape_report(report: Report) -> Report:
-    """The report with every path, message, reason and evidence escaped (see `escape`)."""
+    """The report with every path, message, reason, evidence and model name escaped (see `escape`):
+    a string literal of the scanned code can hold a lone surrogate or an escape sequence too."""
     return dataclasses.replace(
         report,
-        usages=tuple(_fields(u, ("path", "evidence")) for u in report.usages),
-        findings=tuple(_fields(f, ("path", "message", "evidence", "suppression_reason")) for f in report.findings),
-        notices=tuple(_fields(n, ("path", "reason")) for n in report.notices),
+        usages=tuple(_escaped(u) for u in report.usages),
+        findings=tuple(_escaped(f) for f in report.findings),
+        notices=tuple(_escaped(n) for n in report.notices),
     )

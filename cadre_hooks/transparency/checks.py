@@ -61,6 +61,8 @@ def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
     path = declaration_path(sc)
     emit = _Emit(sc, path)
     full = sc.root / path
+    inventory = usages
+    usages = [u for u in usages if u.kind != "lockfile"]  # a lock file alone asks for no declaration
     if not (full.exists() or full.is_symlink()):
         if usages:
             _missing(emit, spec, usages, full)
@@ -74,7 +76,7 @@ def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
     for item in declaration.problems:
         emit("CDR202", item.line, item.key, detail=document.describe(item, spec, sc.lang, declaration.lang))
     if declaration.providers is not None:
-        _compare(emit, spec, declaration, usages)
+        _compare(emit, spec, declaration, usages, {u.provider for u in inventory if u.provider})
     if declaration.last_review is not None:
         _review(emit, declaration.last_review, today)
     if declaration.user_facing is not None and declaration.user_facing[0]:
@@ -91,8 +93,9 @@ def read_text(full: Path, root: Path, max_size: int) -> tuple[str | None, tuple[
     try:
         data = transcode_bom(read_in_root(root, os.path.relpath(full, root), max_size))
     except Refused as refused:
-        reason = {OUTSIDE: "symbolic link pointing outside the repository",
-                  TOO_LARGE: f"more than max_file_size ({max_size}) bytes"}.get(refused.kind, refused.reason.split(";")[0])
+        reasons = {OUTSIDE: "symbolic link pointing outside the repository",
+                   TOO_LARGE: f"more than max_file_size ({max_size}) bytes"}
+        reason = reasons.get(refused.kind, refused.reason.split(";")[0])
         return None, ("unreadable", {"reason": reason})
     if b"\0" in data:
         return None, ("not_text", {})
@@ -123,7 +126,10 @@ def _missing(emit: _Emit, spec: Spec, usages: Sequence[Usage], full: Path) -> No
     emit("CDR201", 1, "missing", providers=", ".join(names), where=_where(spec, lang, usages), rename=rename)
 
 
-def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages: Sequence[Usage]) -> None:
+def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages: Sequence[Usage],
+             installed: set[str]) -> None:
+    """CDR203 for a provider used and not declared; CDR204 for one declared and found nowhere, not
+    even installed (`installed`: providers of every usage, lock files included)."""
     declared = {d.id: d for d in declaration.providers or ()}
     used: dict[str, list[Usage]] = {}
     for usage in usages:
@@ -139,7 +145,7 @@ def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages:
     if not emit.sc.selection.whole_repository:
         return  # part of the repository: a provider not seen here may be used elsewhere
     for pid, item in declared.items():
-        if pid in used:
+        if pid in used or pid in installed:
             continue
         detail = ""
         if pid not in registry.providers:

@@ -43,8 +43,19 @@ class Entry:
 
 
 def key_provider(ctx: DetectContext, key: str | None) -> str | None:
-    """The provider whose environment variable `key` names, exactly as the registry spells it."""
-    return ctx.registry.env_var(key) if key else None
+    """The provider whose environment variable `key` names, exactly as the registry spells it, or
+    whose Spring AI setting it sets through Spring's relaxed binding (`SPRING_AI_OPENAI_API_KEY`)."""
+    if not key:
+        return None
+    found = ctx.registry.env_var(key)
+    if found is None and key.startswith("SPRING_AI_"):
+        from cadre_hooks.detect.config.settings import role
+
+        group = ctx.registry.spring_prefix(key.lower().replace("_", "."))
+        words = key.split("_")
+        if group is not None and (role(words[-1]) or role("".join(words[-2:]))):
+            found = group[1]
+    return found
 
 
 def _url_candidates(value: str) -> Iterable[tuple[str, int]]:

@@ -8,6 +8,8 @@ providers because they describe findings: they are skipped. Lock files never rea
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,7 +18,7 @@ from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import Entry, assignment, decide, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.textfile import Lines, json_reason, read_structured
-from cadre_hooks.model import Detection, FileScan
+from cadre_hooks.model import Detection, FileScan, ModelRef
 
 
 class JsonObject(list[tuple[str, Any]]):
@@ -115,4 +117,13 @@ def scan_json(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         return read
     if written_by_cadre(read.document):
         return FileScan(path, notices=read.notices)
-    return read.result(unique(json_detections(ctx, path, read.document, Finder(read.text))))
+    found: list[Detection | None] = []
+    models: list[ModelRef] = []
+    from cadre_hooks.detect.config import dotnet
+
+    if dotnet.is_settings_file(path):  # .NET: sections named after a provider (`"AzureOpenAI": {...}`)
+        found += dotnet.dotnet_detections(ctx, path, read.document, read.text, models)
+    taken = {d.line for d in found if d is not None}
+    found += (d for d in json_detections(ctx, path, read.document, Finder(read.text))
+              if d is not None and d.line not in taken)
+    return dataclasses.replace(read.result(unique(found)), models=tuple(models))

@@ -9,14 +9,16 @@ docker-compose's `environment: ["OPENAI_API_KEY=..."]` lists, and Kubernetes' `e
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from cadre_hooks.detect.config import linescan
+from cadre_hooks.detect.config import linescan, spring, templates
 from cadre_hooks.detect.config.entries import Entry, assignment, decide, key_provider, unique
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.textfile import Parsed, read_structured
-from cadre_hooks.model import Detection, FileScan
+from cadre_hooks.model import Detection, FileScan, ModelRef
 
 if TYPE_CHECKING:
     from yaml import Node, ScalarNode
@@ -135,7 +137,28 @@ def scan_yaml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     if is_http_recording(read.document):
         return read.result()
     lines = read.text.splitlines()
-    return read.result(unique(decide(ctx, path, e) for e in entries(read.document, lines, ctx)))
+    found: list[Detection | None] = []
+    models: list[ModelRef] = []
+    depends: list[str] = []
+    if spring.has_spring_keys(read.document):  # Spring Boot settings: `spring.ai.<provider>` groups decide
+        found += spring.yaml_detections(ctx, path, read.document, models, depends)
+    taken = {d.line for d in found if d is not None}
+    found += (d for d in (decide(ctx, path, e) for e in entries(read.document, lines, ctx))
+              if d is not None and d.line not in taken)
+    return dataclasses.replace(read.result(unique(found)), models=tuple(models), depends_on=tuple(depends))
+
+
+def compose_templated(text: str) -> list[Node]:
+    """Every document of the file; a file that is YAML only once its `{{ ... }}` template actions are
+    rendered (a Helm template) is read with the actions blanked (raises yaml.YAMLError)."""
+    import yaml
+
+    try:
+        return compose(text)
+    except yaml.YAMLError:
+        if not templates.has_templates(text):
+            raise
+    return compose(templates.blank_templates(text))
 
 
 def read_yaml(path: str, data: bytes,
@@ -143,5 +166,5 @@ def read_yaml(path: str, data: bytes,
     """Every document of a YAML file as nodes, or a line scan when PyYAML rejects the file."""
     import yaml
 
-    return read_structured(path, data, compose, (yaml.YAMLError, RecursionError), "valid YAML", yaml_reason,
-                           line_scan)
+    return read_structured(path, data, compose_templated, (yaml.YAMLError, RecursionError), "valid YAML",
+                           yaml_reason, line_scan)
