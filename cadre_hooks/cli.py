@@ -18,7 +18,7 @@ from cadre_hooks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_US
 # Every subcommand's module, by name in cadre_hooks.commands: listed, not discovered, so that a
 # module that fails to import is an internal error (exit 3), never a command silently missing.
 COMMAND_MODULES = ("scan_command", "ai_usage_command", "baseline_command", "debug_command", "init_command",
-                   "suppressions_command")
+                   "suppressions_command", "audit_command", "report_command")
 
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None], str]] = {}

@@ -144,6 +144,18 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Provenance:
+    """What produced a report, so that two reports can be compared (or refused as incomparable):
+    cadre's version, a hash of the rule data's content, the interpreter, and the configuration
+    layers that were applied, most specific first."""
+
+    cadre_version: str = ""
+    registry_hash: str = ""
+    interpreter: str = ""
+    configuration: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The result of one scan."""
 
@@ -153,3 +165,4 @@ class Report:
     notices: tuple[Notice, ...]
     files_scanned: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)

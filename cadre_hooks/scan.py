@@ -22,11 +22,11 @@ from cadre_hooks.detect.lockfiles import is_lock_file
 from cadre_hooks.gitindex import IndexReader
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
 from cadre_hooks.prefilter import Prefilter
-from cadre_hooks.registry import Registry, load_registry
+from cadre_hooks.registry import Registry
 from cadre_hooks.resolve import resolve
 from cadre_hooks.safeio import Refused, read_in_root, real_folder, transcode_bom
-from cadre_hooks.rules import Rule, catalogue
-from cadre_hooks.select import Selection, find_root, select
+from cadre_hooks.rules import Rule
+from cadre_hooks.select import Selection
 from cadre_hooks.transparency import check_ai_usage
 
 PARALLEL_THRESHOLD = 48
@@ -57,6 +57,10 @@ class ScanOptions:
     today: str | None = None
     use_cache: bool = True  # reuse what unchanged files gave last time (folder scans only)
     staged: bool = False  # read files from git's index, not the working tree (--staged)
+    # The configuration layers to apply instead of the project's own files and organisation policy
+    # (an estate audit decides them: the city's policy first, the repository's own settings filtered).
+    settings: tuple[Source, ...] | None = None
+    progress: bool = True  # the per-file counter on a terminal (off when an audit draws its own)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class ScanContext:
 
 def load_config(root: Path, options: ScanOptions, registry: Registry, rules: dict[str, Rule]) -> Config:
     sources = [Source("command line", options.cli)] if options.cli else []
+    if options.settings is not None:
+        return merge([*sources, *options.settings], set(registry.providers), set(rules))
     sources += project_sources(root, options.config_file)
     from cadre_hooks import orgpolicy
 
@@ -165,6 +171,11 @@ def _init_worker(state: dict[str, object]) -> None:
     _STATE.update(state)
 
 
+def clear_worker_state() -> None:
+    """Forget the in-process scan's state (the repository, its cache entries) once it is done."""
+    _STATE.clear()
+
+
 Outcome = tuple[FileScan | None, Entry | None]
 
 
@@ -209,32 +220,10 @@ def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: Scan
 
 # --- the whole scan ------------------------------------------------------------------------
 def run(options: ScanOptions) -> tuple[Report, ScanContext]:
-    registry = load_registry()
-    rules = catalogue(registry)
-    root, _ = find_root(options.targets, options.cwd)
-    config = load_config(root, options, registry, rules)
-    lang = language(config, options)
-    selection = select(options.targets, options.cwd, config.exclude, config.submodules)
-    ctx = DetectContext(registry, selection.root, frozenset(config.hosts))
-    prefilter = Prefilter.from_registry(registry, extra=[*config.hosts, *config.endpoints])
-    from cadre_hooks.progress import track
+    """One scan in a fresh `Scanner` (the registry itself is loaded once per process)."""
+    from cadre_hooks.scanner import Scanner
 
-    cache = None
-    index = None
-    if options.staged and selection.git:
-        from cadre_hooks.gitindex import IndexReader
-
-        index = IndexReader(selection.root)
-    if options.use_cache and index is None and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
-        from cadre_hooks.cache import ScanCache
-
-        salt = "|".join([repr(sorted(config.hosts.items())),  # version, registry, Python: in cache_key
-                         repr(sorted(config.endpoints)), str(config.max_file_size)])
-        cache = ScanCache(selection.root, salt)
-    scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs, track,
-                         cache, index)
-    scan_ctx = ScanContext(selection.root, config, registry, rules, lang, selection, options)
-    return build_report(scans, scan_ctx), scan_ctx
+    return Scanner().scan(options)
 
 
 def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:

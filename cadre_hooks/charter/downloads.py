@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from cadre_hooks.charter import hubenv
 from cadre_hooks.findings import make_finding
+from cadre_hooks.memo import per_scan
 from cadre_hooks.model import Finding, Usage
 from cadre_hooks.safeio import Refused, read_in_root, transcode_bom
 
@@ -180,7 +181,7 @@ def _pipelines(tree: ast.Module) -> dict[tuple[int, int], str | None]:
 
 
 # --- the repository ---------------------------------------------------------------------------
-_REPOSITORIES: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[str, int, int], ...], bool]] = {}
+_REPOSITORIES: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[str, int, int], ...], bool]] = per_scan({})
 
 
 def repository_disables_hub(root: Path, exclude: Sequence[str]) -> bool:

@@ -1,5 +1,5 @@
 """Which detector reads a file that is not Python source: manifests, configuration files,
-JavaScript and TypeScript, chosen from the file name alone (no file is opened here).
+JavaScript and TypeScript, Go, Java, Kotlin, C#, Ruby and PHP, chosen from the file name alone (no file is opened here).
 
 Each detector module is imported only when a file of its kind passes the prefilter, so the
 per-file hot path stays cheap (PyYAML and tree-sitter are loaded only when needed).
@@ -76,6 +76,8 @@ _MANIFEST_SUFFIXES: tuple[tuple[tuple[str, ...], Detector], ...] = (
 _PLAIN_SOURCE = _lazy("cadre_hooks.detect.plain_source", "scan_plain_source")
 _CONDA_DETECTOR = _lazy("cadre_hooks.detect.conda", "scan_environment_yml")
 _JAVASCRIPT = _lazy("cadre_hooks.detect.javascript", "scan_javascript")
+# Go, Java, Kotlin, C#, Ruby, PHP: one tree-sitter engine, languages described in rules/languages/.
+_SOURCE = _lazy("cadre_hooks.detect.treesitter.engine", "scan_source")
 _ENV = _BY_NAME[".envrc"]
 _DOCKER = _lazy("cadre_hooks.detect.config.dockerfile", "scan_dockerfile")
 _YAML = _lazy("cadre_hooks.detect.config.yamlfile", "scan_yaml")
@@ -91,6 +93,12 @@ _LOCKFILE_NAMES = frozenset({
     "pipfile.lock", "gemfile.lock", "gems.locked", "composer.lock", "go.sum", "cargo.lock", "packages.lock.json",
     "gradle.lockfile",
 })
+
+
+def source_suffixes() -> tuple[str, ...]:
+    from cadre_hooks.detect.treesitter.language import suffixes
+
+    return suffixes()
 
 
 def is_requirements_file(path: str) -> bool:
@@ -116,6 +124,8 @@ def detector_by_name(path: str) -> Detector | None:
             return manifest
     if lower.endswith(JS_SUFFIXES):
         return _JAVASCRIPT
+    if lower.endswith(source_suffixes()) and not lower.endswith(".gradle.kts"):
+        return _SOURCE
     if lower in LOCK_FILES or lower.endswith(".lock") or lower in OWN_CONFIG or lower in _LOCKFILE_NAMES:
         return _LOCKFILE if lower in _LOCKFILE_NAMES else None
     if is_requirements_file(path):

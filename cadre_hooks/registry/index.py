@@ -18,6 +18,10 @@ DEFAULT_ENDPOINT_ARGS = frozenset(
 )
 # Keyword arguments that name a cloud region.
 REGION_ARGS = frozenset({"region_name", "region", "location"})
+# Provider-file sections of the source languages read by the tree-sitter engine, and the key of
+# each that lists what an import names (a Go module path, a JVM/.NET/PHP namespace, a Ruby require).
+SOURCE_SECTIONS = {"go": "modules", "jvm": "namespaces", "csharp": "namespaces", "ruby": "requires",
+                   "php": "namespaces"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +147,10 @@ class Registry:
         self._terraform: list[TerraformResource] = []
         self._terraform_modules: dict[str, str] = {}
         self._terraform_module_names: list[str] = []
+        self._source_imports: dict[str, dict[str, str]] = {section: {} for section in SOURCE_SECTIONS}
+        self._source_clients: dict[str, dict[str, ClientSpec]] = {section: {} for section in SOURCE_SECTIONS}
+        self._source_options: dict[str, set[str]] = {section: set() for section in SOURCE_SECTIONS}
+        self._source_positions: dict[str, dict[str, int]] = {section: {} for section in SOURCE_SECTIONS}
         endpoint_args: set[str] = set(DEFAULT_ENDPOINT_ARGS)
         for data in providers:
             pid = str(data["id"])
@@ -192,6 +200,8 @@ class Registry:
             for source in data.get("terraform", {}).get("modules", ()):
                 self._terraform_modules[source.lower()] = pid
                 self._terraform_module_names.append(source)
+            for section, key in SOURCE_SECTIONS.items():
+                self._add_source_section(section, data.get(section, {}), key, pid)
             for pkg in data.get("nuget", {}).get("packages", ()):
                 self._nuget[pkg.lower()] = pid
             for pkg in data.get("rubygems", {}).get("packages", ()):
@@ -245,6 +255,58 @@ class Registry:
         for cloud in ("aws", "gcp", "azure"):
             self._eu_regions.update(reg.get(cloud, {}).get("eu", ()))
             self._non_eu_europe.update(reg.get(cloud, {}).get("europe_non_eu", ()))
+
+    def _add_source_section(self, section: str, facts: Mapping[str, Any], key: str, pid: str) -> None:
+        for name in facts.get(key, ()):
+            self._source_imports[section][qualified(name)] = pid
+        for name in facts.get("clients", ()):
+            self._source_clients[section][qualified(name)] = ClientSpec(pid, False)
+        for name in facts.get("generic_clients", ()):
+            self._source_clients[section][qualified(name)] = ClientSpec(pid, True)
+        self._source_options[section].update(facts.get("endpoint_options", ()))
+        for name, index in facts.get("endpoint_positions", {}).items():
+            self._source_positions[section][qualified(name)] = int(index)
+
+    # --- source languages read with tree-sitter (Go, Java/Kotlin, C#, Ruby, PHP) -----------
+    def source_import(self, section: str, name: str) -> str | None:
+        """Provider of the longest registered import that is `name` or a prefix of it, on `/` or `.`
+        boundaries (`github.com/openai/openai-go/option`, `dev.langchain4j.model.openai.OpenAiChatModel`)."""
+        table = self._source_imports.get(section, {})
+        name = qualified(name)
+        while name:
+            pid = table.get(name)
+            if pid:
+                return pid
+            cut = max(name.rfind("."), name.rfind("/"))
+            name = name[:cut] if cut > 0 else ""
+        return None
+
+    def source_client(self, section: str, name: str) -> ClientSpec | None:
+        """A client constructor (class, factory function or builder entry) of a source language."""
+        return self._source_clients.get(section, {}).get(name)
+
+    def source_words(self, section: str) -> frozenset[str]:
+        """Words one of which a source file of that section's languages must hold to be worth
+        parsing: an SDK import's last element, a client's class name, an AI host, a provider's
+        variable (`OpenAI`, `openai-go`, `AzureOpenAIClient`, `api.mistral.ai`, `MISTRAL_API_KEY`)."""
+        words = {re.split(r"[./]", name)[-1] for name in self._source_imports.get(section, {})}
+        for name in self._source_clients.get(section, {}):
+            parts = [p for p in name.replace("/", ".").split(".") if p[:1].isupper() and p not in _GENERIC_MEMBERS]
+            words.update(parts[-1:])
+        words.update(self._hosts)
+        words.update(_fixed_suffix(pattern.pattern) for pattern, _ in self._host_patterns)
+        words.update(self._env)
+        return frozenset(w for w in words if len(w) >= 3)
+
+    def source_clients(self, section: str) -> frozenset[str]:
+        return frozenset(self._source_clients.get(section, {}))
+
+    def source_endpoint_options(self, section: str) -> frozenset[str]:
+        return frozenset(self._source_options.get(section, ()))
+
+    def source_endpoint_position(self, section: str, client: str) -> int | None:
+        """The positional argument of `client` that is its endpoint (`new AzureOpenAIClient(endpoint, key)`)."""
+        return self._source_positions.get(section, {}).get(client)
 
     # --- Python -------------------------------------------------------------------------
     def module_provider(self, qualname: str) -> str | None:
@@ -473,7 +535,7 @@ class Registry:
             words.add(host)
         for pattern, _ in self._host_patterns:
             words.add(_fixed_suffix(pattern.pattern))
-        words.update(p.split("/")[-1] for p in self._go)
+        words.update(self._go)  # the module path in full: a last element such as `api` is any word
         words.update(p.split(":")[-1] for p in self._maven)
         # A call on a client imported from another module of the project may be the file's only trace.
         words.update(p for p in self._ops if "." in p or "_" in p)
@@ -485,6 +547,12 @@ class Registry:
         words.update('"' + spec.pattern.split("*")[0] for spec in self._terraform)  # `resource "aws_bedrock...`
         words.update(self._terraform_module_names)
         words.update(self._dotnet_raw)
+        for section in SOURCE_SECTIONS:
+            words.update(self._source_imports[section])  # the import line spells it in full
+            for name in self._source_clients[section]:
+                if "/" not in name:  # JVM, .NET, Ruby, PHP classes may be used without an import
+                    parts = [p for p in name.split(".") if p not in _GENERIC_MEMBERS and p[:1].isupper()]
+                    words.update(parts[-1:])  # the class: `OpenAiChatModel`, `OpenAI` of `OpenAI.configure`
         words.update(self._manifest_words())
         return {w for w in words if len(w) >= 3}
 
@@ -504,6 +572,7 @@ class Registry:
             yield name.replace("-", "_")
 
 
+_GENERIC_MEMBERS = {"Client", "new", "builder", "client", "factory", "create", "Create", "Builder", "make"}
 _GENERIC_TOP = {"google", "azure", "llama_index", "langchain", "langchain_community"}
 
 
@@ -516,6 +585,12 @@ def _fixed_suffix(regex: str) -> str:
     tail = regex.removesuffix(r"\Z")
     cut = max(tail.rfind(")"), tail.rfind("]"), tail.rfind("+"), tail.rfind("*"))
     return tail[cut + 1 :].replace("\\", "").lstrip(".")
+
+
+def qualified(name: str) -> str:
+    """One spelling for qualified names of every language: `OpenAI::Client`, `OpenAI\\Client` and
+    `OpenAI.Client` are all `OpenAI.Client`."""
+    return name.replace("::", ".").replace("\\", ".").lstrip(".")
 
 
 def _norm_crate(name: str) -> str:

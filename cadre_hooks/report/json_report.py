@@ -43,6 +43,10 @@ def as_dict(report: Report) -> dict[str, Any]:
             **({"skipped_too_large": too_large} if too_large else {}),
         },
         **{key: report.extra[key] for key in ("baseline", "diff") if key in report.extra},  # narrowed scans
+        "provenance": {"cadre_version": report.provenance.cadre_version,
+                       "registry_hash": report.provenance.registry_hash,
+                       "interpreter": report.provenance.interpreter,
+                       "configuration": list(report.provenance.configuration)},
     }
 
 

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cadre_hooks.detect.python.values import statements
+from cadre_hooks.memo import per_scan
 
 # (current file, module, relative level) -> the file of that module in the repository
 Locate = Callable[[str, str, int], "Path | None"]
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
-_FILES: dict[tuple[str, str, str, int], str | None] = {}  # shared by the files of one process
+_FILES: dict[tuple[str, str, str, int], str | None] = per_scan({})  # shared by the files of one scan
 
 
 class ProjectNames:

@@ -13,9 +13,10 @@ from cadre_hooks.detect.python.project import MAX_MODULE_BYTES, ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
 from cadre_hooks.detect.python.source import Source, read
 from cadre_hooks.detect.python.values import Value
+from cadre_hooks.memo import per_scan
 from cadre_hooks.model import FileScan, Notice
 
-_PROJECTS: dict[str, ProjectIndex] = {}
+_PROJECTS: dict[str, ProjectIndex] = per_scan({})
 
 
 def project_index(ctx: DetectContext) -> ProjectIndex:
@@ -49,7 +50,7 @@ def client_resolver(path: str, ctx: DetectContext, project: ProjectIndex) -> Cli
     return resolve
 
 
-_ANALYSED: dict[tuple[str, int, int], tuple[PythonAnalyzer, frozenset[str]] | None] = {}
+_ANALYSED: dict[tuple[str, int, int], tuple[PythonAnalyzer, frozenset[str]] | None] = per_scan({})
 
 
 def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \

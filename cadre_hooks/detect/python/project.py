@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cadre_hooks.detect.python.source import decode
 from cadre_hooks.detect.python.values import Evaluator, Scope, Unresolved, Value, module_scope
+from cadre_hooks.memo import per_scan
 from cadre_hooks.safeio import Refused, read_in_root
 
 MAX_MODULE_BYTES = 1_000_000
@@ -97,3 +98,7 @@ class ProjectIndex:
             mod, imported, lvl = scope.imports[name]
             return self.constant(rel, mod, imported, lvl, depth + 1) if depth < 6 else Unresolved()
         return Unresolved()
+
+
+# The parsed modules are remembered per instance (the cache holds `self`): forgotten after each scan.
+per_scan(ProjectIndex._parsed_version)
