@@ -188,3 +188,20 @@ def test_an_ai_http_path_on_a_named_base(tmp_path: Path) -> None:
     report = scan_tree(tmp_path, {"app.py": "import requests\n\n"
                                             "requests.post(f'{settings.albert_url}/v1/chat/completions', json={})\n"})
     assert [(u.line, u.provider, u.operation, u.resolved_by) for u in report.usages] == [(3, "albert", "chat", "name")]
+
+
+def test_text_report_groups_the_findings_of_one_file_and_provider(tmp_path: Path) -> None:
+    from cadre_hooks.report.text import render
+
+    root = tmp_path / "repo"
+    write_files(root, {"app.py": "from openai import OpenAI\n\nclient = OpenAI()\n"
+                                 "client.chat.completions.create(model='gpt-4o', messages=[])\n"
+                                 "client.embeddings.create(model='text-embedding-3-small', input=['x'])\n",
+                       "other.py": "import anthropic\n"})
+    report, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
+    assert [f.line for f in report.findings if f.rule == "CDR101" and f.path == "app.py"] == [1, 3, 4, 5]
+    text = render(report, "en").splitlines()
+    assert [line.split(" CDR101")[0] for line in text if "CDR101" in line] == ["app.py:1:1:", "other.py:1:1:"]
+    assert next(line for line in text if line.startswith("app.py:1:1:")).endswith("(also lines 3, 4, 5)")
+    assert next(line for line in render(report, "fr").splitlines() if line.startswith("app.py:1:1:")).endswith(
+        "(aussi lignes 3, 4, 5)")
