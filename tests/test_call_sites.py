@@ -63,7 +63,8 @@ def test_an_edit_of_the_client_module_invalidates_the_caller(tmp_path: Path) -> 
     second, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
     # The cached result of documents/ocr.py depended on llm/clients.py: now the openai client has no `ocr`.
     assert [u for u in second.usages if u.path == "documents/ocr.py" and u.operation == "ocr"] == []
-    assert [(u.line, u.provider) for u in second.usages if u.path == "documents/ocr.py"] == [(5, "openai"), (6, "openai")]
+    assert [(u.line, u.provider) for u in second.usages if u.path == "documents/ocr.py"] == [
+        (5, "openai"), (6, "openai")]
 
 
 @pytest.mark.parametrize(("code", "expected"), [
@@ -84,7 +85,8 @@ def test_an_edit_of_the_client_module_invalidates_the_caller(tmp_path: Path) -> 
     ("from openai import OpenAI\n\n\ndef make():\n    return OpenAI(base_url='https://api.mistral.ai/v1')\n\n\n"
      "def ask(client: OpenAI, q: str):\n    return client.chat.completions.create(model='m', messages=[])\n",
      [(9, "mistral", "chat", "m")]),
-    ("import boto3\n\nMODEL_ID = 'amazon.nova-micro-v1:0'\nrt = boto3.client('bedrock-runtime', region_name='eu-west-3')\n"
+    ("import boto3\n\nMODEL_ID = 'amazon.nova-micro-v1:0'\n"
+     "rt = boto3.client('bedrock-runtime', region_name='eu-west-3')\n"
      "rt.converse(modelId=MODEL_ID, messages=[])\n", [(5, "aws-bedrock", "chat", "amazon.nova-micro-v1:0")]),
     ("from langchain_mistralai import ChatMistralAI\n\nllm = ChatMistralAI(model='mistral-small-2409')\n"
      "llm.invoke('q')\n", [(4, "mistral", "chat", "mistral-small-2409")]),
@@ -106,7 +108,8 @@ def test_call_sites(tmp_path: Path, code: str, expected: list[tuple[int, str, st
     "client.chat.completions.create(model='gpt-4o', messages=[])\n",
     "from myproject.pipeline import chain\n\nchain.invoke({'q': 1})\n",
     "import requests\n\ns = requests.Session()\ns.post('https://example.org/api/orders', json={})\n",
-    "from openai import OpenAI\n\n\ndef ask(client, q):\n    return client.chat.completions.create(model='m', messages=[])\n",
+    "from openai import OpenAI\n\n\ndef ask(client, q):\n"
+    "    return client.chat.completions.create(model='m', messages=[])\n",
 ], ids=["mock", "own chain", "session to a non-AI host", "unannotated parameter"])
 def test_no_call_site(tmp_path: Path, code: str) -> None:
     assert calls(scan_tree(tmp_path, {"app.py": code}).usages) == []
@@ -205,3 +208,13 @@ def test_text_report_groups_the_findings_of_one_file_and_provider(tmp_path: Path
     assert next(line for line in text if line.startswith("app.py:1:1:")).endswith("(also lines 3, 4, 5)")
     assert next(line for line in render(report, "fr").splitlines() if line.startswith("app.py:1:1:")).endswith(
         "(aussi lignes 3, 4, 5)")
+
+
+def test_a_placeholder_url_in_a_sample_file_defers_to_the_key(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {".env.example": "ALBERT_API_URL=https://example.com/v1\n"
+                                                  "SCALEWAY_GENAI_URL=https://your-endpoint.example.com/v1\n"
+                                                  "LLM_BASE_URL=https://example.com/v1\n"
+                                                  "SCALEWAY_PROJECT_COLOR=https://example.com\n"
+                                                  "GEMINI_PROTOCOL_PORT=443\n"})
+    assert [(u.line, u.provider, u.resolved_by) for u in report.usages] == [
+        (1, "albert", None), (2, "scaleway", "name")]

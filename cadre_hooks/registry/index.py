@@ -323,6 +323,10 @@ class Registry:
         return (self.module_provider(qualname) is not None or self.client(qualname) is not None
                 or qualname in self._prefixes)
 
+    def generic_sdk(self, pid: str) -> bool:
+        """The provider's SDK is routinely pointed at others (`OPENAI_BASE_URL` may name any host)."""
+        return any(spec.generic and spec.provider == pid for spec in self._clients.values())
+
     def client(self, qualname: str) -> ClientSpec | None:
         return self._clients.get(qualname)
 
