@@ -96,8 +96,13 @@ def test_an_edit_of_the_client_module_invalidates_the_caller(tmp_path: Path) -> 
      [(4, "openai", "audio", None)]),
     ("import litellm\n\nlitellm.embedding(model='mistral/mistral-embed', input=['x'])\n",
      [(3, "mistral", "embeddings", "mistral/mistral-embed")]),
+    ("import httpx\n\nALBERT = 'https://albert.api.etalab.gouv.fr/v1'\n\n\nclass Albert(httpx.Client):\n"
+     "    def __init__(self, token):\n        super().__init__(base_url=ALBERT, headers={'a': token})\n\n"
+     "    def ask(self, q):\n        return self.post('/chat/completions', json={'q': q})\n\n\n"
+     "Albert('t').post('/embeddings', json={})\n",
+     [(11, "albert", "chat", None), (14, "albert", "embeddings", None)]),
 ], ids=["repointed sdk", "self attribute, constant model", "factory", "async with", "annotated parameter",
-        "bedrock", "langchain", "httpx base_url", "requests session", "litellm"])
+        "bedrock", "langchain", "httpx base_url", "requests session", "litellm", "session subclass"])
 def test_call_sites(tmp_path: Path, code: str, expected: list[tuple[int, str, str, str | None]]) -> None:
     assert calls(scan_tree(tmp_path, {"app.py": code}).usages) == expected
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cadre_hooks.detect.python.state import ModuleState
-from cadre_hooks.detect.python.values import Scope, dotted
+from cadre_hooks.detect.python.names import named_words
+from cadre_hooks.detect.python.values import Evaluator, Scope, Unresolved, Value, dotted
 from cadre_hooks.model import Detection
 from cadre_hooks.registry import Registry
 
@@ -72,8 +73,8 @@ def operation_pattern(registry: Registry) -> Any:
     parts = []
     for path in sorted(registry.operation_paths):
         parts.append(re.escape(path[:-2]) + r"\." if path.endswith(".*") else re.escape(path) + r"\b")
-    parts.extend(re.escape(s) for s in registry.http_suffixes())
-    pattern = r"\b(?:" + "|".join(parts) + ")"
+    suffixes = [re.escape(s) for s in registry.http_suffixes()]  # they start with "/": no word edge before
+    pattern = r"\b(?:" + "|".join(parts) + ")|" + "|".join(suffixes)
     try:
         import re2
 
@@ -129,6 +130,19 @@ class CallSites(ModuleState):
         elif attrs[-1] in HTTP_VERBS and (node.args or node.keywords):
             self._http_candidates.append(_Candidate(node, ((receivers[-1], attrs[-1]),), self._current_scope(),
                                                     where, self._statement))
+
+    def _unresolved_fields(self, at: ast.expr, value: Value, ignore: str | None) -> dict[str, object]:
+        """An endpoint that cannot be evaluated: the environment variable it comes from, and the one
+        provider its names name, if any (`settings.albert_api_url`)."""
+        if not isinstance(value, Unresolved):
+            return {}
+        fields: dict[str, object] = {"endpoint_env": value.env, "endpoint_unresolved": True}
+        named: set[str] = set()
+        for words in named_words(at, value.env):
+            named |= self.registry.named_providers(words, ignore)
+        if len(named) == 1:
+            fields.update(named_provider=named.pop(), named_by=value.env or self._code(at, 60))
+        return fields
 
     # --- once the module is known -------------------------------------------------------
     def _finish_call_sites(self) -> None:
@@ -193,8 +207,14 @@ class CallSites(ModuleState):
             expr = expr.value
         if isinstance(expr, ast.Call):
             info = self.client_infos.get(id(expr))
+            if info is None and isinstance(expr.func, ast.Name):
+                klass = self._module_class(expr.func.id)
+                if klass is not None:
+                    return self._subclass_client(klass)
             return info if info is not None else self._factory(expr.func, where, depth + 1)
         if isinstance(expr, ast.Name):
+            if expr.id == "self" and where.klass is not None:
+                return self._subclass_client(where.klass)  # `self.post(...)` in a session subclass
             return self._name_client(expr.id, where, depth + 1)
         if isinstance(expr, ast.Attribute):
             if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
@@ -297,6 +317,39 @@ class CallSites(ModuleState):
             if info is not None:
                 return info
         return self._annotated(fn.returns) if fn.returns is not None else None
+
+    def _module_class(self, name: str) -> ast.ClassDef | None:
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.ClassDef) and stmt.name == name:
+                return stmt
+        return None
+
+    def _subclass_client(self, klass: ast.ClassDef) -> ClientInfo | None:
+        """A class of the module that extends an HTTP session (`class Albert(httpx.Client)`): its base
+        URL is the `base_url=` its `__init__` gives `super().__init__`, or its `base_url` attribute."""
+        session = next((q for q in (self._qname(b) for b in klass.bases) if q in SESSION_CLASSES), None)
+        if session is None:
+            return None
+        base: ast.expr | None = None
+        scope = Scope(self.scope.module_names, self.scope.imports, self.scope.classes, klass=self._table(klass))
+        for stmt in klass.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__":
+                for node in ast.walk(stmt):
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                            and node.func.attr == "__init__":
+                        base = next((k.value for k in node.keywords if k.arg == "base_url"), base)
+                scope = Scope(self.scope.module_names, self.scope.imports, self.scope.classes,
+                              function=self._table(stmt), klass=self._table(klass))
+        if base is None and "base_url" in self._table(klass):
+            base = self._table(klass)["base_url"][-1]
+        if base is None:
+            return ClientInfo(session, self._template(klass.bases[0], None, generic=True), http=True)
+        value = Evaluator(self.evaluator.resolve_import).evaluate(base, scope)  # the literal stays an endpoint
+        if isinstance(value, str):
+            template = self._template(base, None, generic=True, endpoint=value if self.is_ai_url(value) else None)
+            return ClientInfo(session, template, http=True, base_url=value)
+        fields = self._unresolved_fields(base, value, None)
+        return ClientInfo(session, self._template(base, None, generic=True, **fields), http=True)
 
     def _module_function(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         for stmt in self.tree.body:
