@@ -140,6 +140,7 @@ class Registry:
         self._loaders: list[tuple[str, str]] = []
         self._ops: dict[str, list[OperationSpec]] = {}
         self._star_ops: dict[str, list[OperationSpec]] = {}
+        self._module_ops: dict[str, OperationSpec] = {}
         self._names: list[tuple[tuple[str, ...], str]] = []
         self._spring: list[tuple[str, str]] = []
         self._dotnet: dict[str, str] = {}
@@ -354,7 +355,9 @@ class Registry:
         path = str(data["path"])
         spec = OperationSpec(path, str(data["operation"]), str(data.get("model_arg", "model")),
                              data.get("model_position"), tuple(data.get("clients", own)))
-        if path.endswith(".*"):
+        if spec.clients == ("litellm",):
+            self._module_ops[path] = spec  # a module function (`litellm.completion`), never a method
+        elif path.endswith(".*"):
             self._star_ops.setdefault(path[:-2], []).append(spec)
         else:
             self._ops.setdefault(path, []).append(spec)
@@ -362,6 +365,8 @@ class Registry:
     def operation(self, client: str | None, path: str) -> OperationSpec | None:
         """What calling `path` on a client of qualified name `client` sends (None: not a registered operation).
         `client` None matches any client (a call on a value whose class is not known)."""
+        if client == "litellm":
+            return self._module_ops.get(path)
         parts = [p for p in path.split(".") if p not in _PASS_THROUGH]
         candidates = list(self._ops.get(".".join(parts), ()))
         for cut in range(len(parts) - 1, 0, -1):

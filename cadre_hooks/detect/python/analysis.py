@@ -138,6 +138,9 @@ class PythonAnalyzer(CallAnalysis):
     def _bound_to_relevant_calls(self, names: set[str]) -> set[str]:
         """Names (last part) bound to an HTTP session (`self.http = httpx.Client(...)`, `with
         requests.Session() as s`): their calls (`s.post(...)`) must be walked too."""
+        text = self.source.text
+        if "Session" not in text and "session" not in text and "Client" not in text:
+            return set()  # no session built here: skip the walk
         if not any(target.split(".")[0] in ("requests", "httpx", "aiohttp") for target in self.bound.values()):
             return set()
         found: set[str] = set()

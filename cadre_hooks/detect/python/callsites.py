@@ -92,6 +92,8 @@ class CallSites(ModuleState):
 
     def _call_sites_init(self) -> None:
         self.client_infos: dict[int, ClientInfo] = {}
+        self._attribute_memo: dict[tuple[int, str], ClientInfo | None] = {}
+        self._exported_memo: dict[str, ClientInfo | None] = {}
         self._candidates: list[_Candidate] = []
         self._http_candidates: list[_Candidate] = []
 
@@ -235,6 +237,12 @@ class CallSites(ModuleState):
 
     def exported_client(self, name: str, depth: int) -> ClientInfo | None:
         """The client a module-level name of this module stands for (a global, or a factory's result)."""
+        if name not in self._exported_memo:
+            self._exported_memo[name] = None  # a cycle finds nothing
+            self._exported_memo[name] = self._exported(name, depth)
+        return self._exported_memo[name]
+
+    def _exported(self, name: str, depth: int) -> ClientInfo | None:
         function = self._module_function(name)
         if function is not None:
             return self._returns(function, _Where(), depth + 1)
@@ -267,6 +275,13 @@ class CallSites(ModuleState):
         return None
 
     def _attribute_client(self, klass: ast.ClassDef, attr: str, depth: int) -> ClientInfo | None:
+        key = (id(klass), attr)
+        if key not in self._attribute_memo:
+            self._attribute_memo[key] = None  # `self.a = self.b; self.b = self.a` finds nothing
+            self._attribute_memo[key] = self._find_attribute_client(klass, attr, depth)
+        return self._attribute_memo[key]
+
+    def _find_attribute_client(self, klass: ast.ClassDef, attr: str, depth: int) -> ClientInfo | None:
         for stmt in klass.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 values = self._table(stmt).get("self." + attr)

@@ -64,7 +64,7 @@ def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \
     key = (str(target), st.st_size, st.st_mtime_ns)
     if key in _ANALYSED:
         return _ANALYSED[key]
-    if len(_ANALYSED) > 512:
+    if len(_ANALYSED) > 64:  # each keeps a tree: bound the memory
         _ANALYSED.clear()
     _ANALYSED[key] = None  # an import cycle finds nothing rather than recursing
     if st.st_size > MAX_MODULE_BYTES:
