@@ -167,7 +167,9 @@ class CallAnalysis(CallSites):
         evidence = self._code(node.func) + "(…)"
         fields: dict[str, object] = {"provider_hint": owner.provider, "region": region}
         at: ast.expr = node
-        registered = self.registry.client(qname) is not None or switched is not None
+        # A client class of the registry, or a LangChain chat model or embeddings class (`ChatMistralAI`).
+        registered = self.registry.client(qname) is not None or switched is not None \
+            or self.registry.langchain_class(qname.rsplit(".", 1)[-1]) == owner.provider
         repointed = any(qname == m or qname.startswith(m + ".") for m in self.repointed_modules)
         if endpoint_arg is not None:
             at = kwargs[endpoint_arg]
