@@ -27,7 +27,7 @@ from cadre_hooks.registry.load import cache_dir
 from cadre_hooks.safeio import Refused, read_capped
 from cadre_hooks.serial import Invalid, decoder, encode, schema_stamp
 
-VERSION = "2"
+VERSION = "3"
 FORMAT = "cadre-scan-cache"
 MAX_BYTES = 2_000_000_000  # ~10 million entries; a larger file is not ours
 
@@ -101,9 +101,9 @@ class ScanCache:
         self.entries = load_entries(self.path)
         self.changed = False
 
-    def update(self, updates: dict[str, Entry], kept: set[str]) -> None:
-        """Record new entries and forget the files that are no longer scanned."""
-        stale = set(self.entries) - kept
+    def update(self, updates: dict[str, Entry], kept: set[str] | None) -> None:
+        """Record new entries and forget the files that are no longer scanned (`kept` None: forget none)."""
+        stale = set(self.entries) - kept if kept is not None else set()
         if updates or stale:
             for rel in stale:
                 del self.entries[rel]

@@ -21,6 +21,7 @@ EXTRA_MARKERS = (
     "from_pretrained", "SentenceTransformer", "CrossEncoder", "litellm", "import_module", "__import__",
     "chat/completions", "/completions", "/embeddings", "/api/generate", "/api/chat", "/api/embed", "/v1/messages",
     ":11434", ":1234", ":4891", "cadre:", "bedrock", "mturk", "sagemaker", "init_chat_model",
+    "env_prefix",  # pydantic settings whose fields read MISTRAL_API_KEY through env_prefix="MISTRAL_"
     # requirements files that only include others (`-r base.txt`) must reach their detector
     "-r ", "--requirement",
 )

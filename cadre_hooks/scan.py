@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cadre_hooks import charter
+from cadre_hooks import charter, sdkscope
 from cadre_hooks import findings as rules_engine
 from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_dependencies
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
@@ -181,9 +181,11 @@ Outcome = tuple[FileScan | None, Entry | None]
 
 def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
                  jobs: int, track: Callable[[Iterable[Outcome], int], Iterable[Outcome]] | None = None,
-                 cache: ScanCache | None = None, index: IndexReader | None = None) -> list[FileScan]:
+                 cache: ScanCache | None = None, index: IndexReader | None = None,
+                 prune: bool = True) -> list[FileScan]:
     """`track(results, total)` may wrap the results as they arrive (progress display); `index`
-    reads the staged content instead of the working tree (in-process: one git reader)."""
+    reads the staged content instead of the working tree (in-process: one git reader); `prune=False`
+    keeps the cache entries of the files not given (a partial read of the repository)."""
     state = {"root": root, "root_str": str(root), "real_root": os.path.realpath(root), "ctx": ctx,
              "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None,
              "index": index}
@@ -193,7 +195,7 @@ def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter
     if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
         _init_worker(state)
         results: Iterable[Outcome] = map(_scan_file, candidates)
-        return _collect(track(results, len(candidates)) if track else results, candidates, cache)
+        return _collect(track(results, len(candidates)) if track else results, candidates, cache, prune)
     import multiprocessing  # ~20 ms of imports that a pre-commit call on a few files never needs
     from concurrent.futures import ProcessPoolExecutor
 
@@ -201,10 +203,11 @@ def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                              initializer=_init_worker, initargs=(state,)) as pool:
         results = pool.map(_scan_file, candidates, chunksize=max(1, min(512, len(candidates) // (workers * 8))))
-        return _collect(track(results, len(candidates)) if track else results, candidates, cache)
+        return _collect(track(results, len(candidates)) if track else results, candidates, cache, prune)
 
 
-def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: ScanCache | None) -> list[FileScan]:
+def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: ScanCache | None,
+             prune: bool = True) -> list[FileScan]:
     scans: list[FileScan] = []
     updates: dict[str, Entry] = {}
     for rel, (result, entry) in zip(candidates, outcomes):
@@ -213,7 +216,7 @@ def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: Scan
         if entry is not None:
             updates[rel] = entry
     if cache is not None:
-        cache.update(updates, set(candidates))
+        cache.update(updates, set(candidates) if prune else None)
         cache.save()
     return scans
 
@@ -226,7 +229,15 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
     return Scanner().scan(options)
 
 
-def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
+def cache_salt(config: Config) -> str:
+    """The settings that change what a detector reports (version, registry, Python: in cache_key)."""
+    return "|".join([repr(sorted(config.hosts.items())), repr(sorted(config.endpoints)), str(config.max_file_size)])
+
+
+def build_report(scans: Sequence[FileScan], sc: ScanContext,
+                 reached: Mapping[str, set[str | None]] | None = None) -> Report:
+    """`reached`: where each SDK's clients go in the whole repository (sdkscope), when `scans` do not
+    cover it (default: computed from `scans`)."""
     usages: list[Usage] = []
     pairs: list[tuple[Finding, int]] = []
     suppressions = [s for scan in scans for s in scan.suppressions]
@@ -236,6 +247,10 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
             file_usages = _annotate_models(file_usages, scan, sc.registry)
             pairs += rules_engine.model_findings(scan.models, sc.registry, sc.rules, sc.config, sc.lang)
         usages += file_usages
+    if reached is None:
+        reached = sdkscope.destinations(
+            scans, lambda d: resolve(d, sc.registry, sc.config.hosts, sc.config.endpoints), sc.registry)
+    usages = sdkscope.apply(usages, reached, sc.registry)
     usages = drop_repointed_dependencies(usages, sc.selection.directories)
     pairs += rules_engine.usage_findings(usages, sc.registry, sc.rules, sc.config, sc.lang)
     pairs += charter.findings(sc, scans, usages)
@@ -260,20 +275,27 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext) -> Report:
 def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> list[Usage]:
     """A declared SDK follows the rule of its import: when every client built from it in the
     repository names another provider's endpoint, the dependency is not a usage of the SDK's
-    own provider (the openai package used only to reach Mistral is not OpenAI)."""
+    own provider (the openai package used only to reach Mistral is not OpenAI), nor is an import
+    of it in a file that builds no client."""
     if not folder_scanned:
         return usages  # a manifest passed alone (pre-commit): its clients are not in view
     # Only the SDK reaching its own provider keeps its dependency: a raw HTTP call or a hard-coded
     # endpoint to that provider (sdk None) does not use the package.
+    # An import alone sends nothing either: a type, an error class or a test double.
     direct = {u.provider for u in usages
-              if u.kind not in ("dependency", "config", "lockfile") and u.sdk == u.provider}
+              if u.kind not in ("dependency", "config", "lockfile", "import") and u.sdk == u.provider}
     repointed = {u.sdk for u in usages if u.kind == "client" and u.sdk and u.provider != u.sdk}
     # Settings that give an SDK another endpoint (Spring AI's `spring.ai.openai.base-url`, an
     # OPENAI_BASE_URL variable) repoint it too, when the endpoint is read.
     repointed |= {u.sdk for u in usages if u.kind == "config" and u.sdk and (u.host or u.endpoint_env)
                   and u.provider != u.sdk}
+    # A file that only imports the SDK (types, errors, a `Mock(spec=OpenAI)`, a Go or Java file
+    # naming its types) follows the same rule; a file that builds or calls clients is decided by them.
+    building = {(u.path, u.sdk) for u in usages if u.kind in ("client", "call") and u.sdk}
     return [u for u in usages if not (u.kind in ("dependency", "lockfile") and u.provider in repointed
-                                      and u.provider not in direct)]
+                                      and u.provider not in direct)
+            and not (u.kind == "import" and u.provider in repointed and u.provider not in direct
+                     and (u.path, u.provider) not in building)]
 
 
 def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:

@@ -14,7 +14,7 @@ import os
 import platform
 from pathlib import Path
 
-from cadre_hooks import __version__, memo
+from cadre_hooks import __version__, memo, sdkscope
 from cadre_hooks.config import Config
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import Provenance, Report
@@ -22,8 +22,8 @@ from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry, load_registry
 from cadre_hooks.registry.load import cache_dir, registry_stamp, rules_dir
 from cadre_hooks.rules import Rule, catalogue
-from cadre_hooks.scan import (ScanContext, ScanOptions, build_report, clear_worker_state, detect_files, language,
-                              load_config)
+from cadre_hooks.scan import (ScanContext, ScanOptions, build_report, cache_salt, clear_worker_state, detect_files,
+                              language, load_config)
 from cadre_hooks.select import find_root, select
 
 
@@ -65,13 +65,19 @@ class Scanner:
         if options.use_cache and index is None and selection.directories and not os.environ.get("CADRE_NO_CACHE"):
             from cadre_hooks.cache import ScanCache
 
-            salt = "|".join([repr(sorted(config.hosts.items())),  # version, registry, Python: in cache_key
-                             repr(sorted(config.endpoints)), str(config.max_file_size)])
-            cache = ScanCache(selection.root, salt)
+            cache = ScanCache(selection.root, cache_salt(config))
         scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs,
                              track if options.progress else None, cache, index)
         scan_ctx = ScanContext(selection.root, config, self.registry, self.rules, lang, selection, options)
-        report = build_report(scans, scan_ctx)
+        reached = None
+        waiting = sdkscope.undecided_sdks(scans, self.registry) if not selection.whole_repository else set()
+        if waiting:
+            # Some files wait for where their SDK's clients go in the whole repository (sdkscope).
+            from cadre_hooks import sdkrepo
+
+            reached = sdkrepo.destinations(scan_ctx, detect_files, ctx, prefilter, cache, index, cache_salt(config),
+                                           waiting)
+        report = build_report(scans, scan_ctx, reached)
         import dataclasses
 
         return dataclasses.replace(report, provenance=provenance(config)), scan_ctx

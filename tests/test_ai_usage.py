@@ -15,7 +15,8 @@ from conftest import make_repo, write_files
 from cadre_hooks.report import formats
 
 CASES = Path("/work/shared/acceptance/cases")
-MISTRAL = 'from mistralai import Mistral\n\nclient = Mistral(api_key="x")\n'
+MISTRAL = ('from mistralai import Mistral\n\nclient = Mistral(api_key="x")\n'
+           'reply = client.chat.complete(model="mistral-small-2409", messages=[])\n')
 TODAY = ("--today", "2026-12-01")
 
 FRONT = """\
@@ -410,3 +411,53 @@ def test_pre_commit_hook(tmp_path: Path) -> None:
     write_files(repo, {"AI_USAGE.md": declaration("fr")})
     done = hook()
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- CDR206 --------------------------------------------------------------------------------------
+def test_models_used_and_declared(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    code = MISTRAL.replace("mistral-small-2409", "mistral-large-2411")
+    text = declaration("en")
+    repo = make_repo(tmp_path / "r", {"app.py": code, "AI_USAGE.md": text})
+    result = scan(cadre, repo, "--lang", "en")
+    lines = text.split("\n")
+    found = sorted((f["line"], f["severity"], f["message"]) for f in findings(result, "CDR206"))
+    assert [(line, severity) for line, severity, _ in found] == [(lines.index("models:") + 1, "warning"),
+                                                                (lines.index("  - mistral-small-2409") + 1, "warning")]
+    assert "'mistral-large-2411' is used (app.py:" in found[0][2]
+    assert "'mistral-small-2409' is listed under models" in found[1][2]
+    assert result.status == 0  # warnings only
+    french = scan(cadre, repo, "--lang", "fr")
+    assert any("le modèle « mistral-large-2411 » est utilisé" in f["message"] for f in findings(french, "CDR206"))
+
+
+@pytest.mark.parametrize(("used", "declared"), [("mistral/mistral-small-2409", "mistral-small-2409"),
+                                                ("mistral/mistral-small-2409", "Mistral-Small-2409")])
+def test_model_names_match_without_prefix_or_case(tmp_path: Path, cadre, used: str, declared: str) -> None:  # type: ignore[no-untyped-def]
+    code = f"import litellm\n\nreply = litellm.completion(model={used!r}, messages=[])\n"
+    text = declaration("en").replace("  - mistral-small-2409", f"  - {declared}")
+    repo = make_repo(tmp_path / "r", {"app.py": code, "AI_USAGE.md": text})
+    assert findings(scan(cadre, repo), "CDR206") == []
+
+
+def test_near_miss_model_names_do_not_match(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    code = "import litellm\n\nreply = litellm.completion(model='mistral/mistral-small-2501', messages=[])\n"
+    repo = make_repo(tmp_path / "r", {"app.py": code, "AI_USAGE.md": declaration("en")})
+    assert len(findings(scan(cadre, repo), "CDR206")) == 2
+
+
+
+def test_inventory_alone_is_not_a_provider_to_declare(tmp_path: Path) -> None:
+    """A lock file lists what is installed: it never asks for a declaration (CDR203), but keeps a declared
+    provider from being stale (CDR204)."""
+    import dataclasses
+
+    from cadre_hooks.scan import ScanOptions, run
+    from cadre_hooks.transparency import checks
+
+    text = declaration("en").replace("id: mistral", "id: albert")
+    repo = make_repo(tmp_path / "r", {"app.py": MISTRAL, "AI_USAGE.md": text})
+    report, sc = run(ScanOptions(targets=(str(repo),), cwd=repo, jobs=1, today="2026-12-01"))
+    assert [f.rule for f in checks.run(sc, report.usages) if f.rule in ("CDR203", "CDR204")] == ["CDR203", "CDR204"]
+    inventory = [dataclasses.replace(u, kind="lockfile") for u in report.usages]
+    albert = dataclasses.replace(inventory[0], provider="albert", jurisdiction="eu")
+    assert [f.rule for f in checks.run(sc, [*inventory, albert]) if f.rule in ("CDR203", "CDR204")] == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -165,8 +166,8 @@ def test_shards_merge_into_the_same_inventory(cadre: Any, estate: dict[str, Any]
     assert sum(sizes) == 6 and max(sizes) < 6
     merged = cadre("audit", "merge", *map(str, shards), "--out", str(tmp_path / "merged"), cwd=tmp_path)
     assert merged.status == 1  # the failures survive the merge
-    assert (tmp_path / "merged" / "inventory.json").read_bytes() == (tmp_path / "whole" / "inventory.json").read_bytes()
-    assert (tmp_path / "merged" / "estate.cdx.json").read_bytes() == (tmp_path / "whole" / "estate.cdx.json").read_bytes()
+    for name in ("inventory.json", "estate.cdx.json"):
+        assert (tmp_path / "merged" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
     # The same repository always lands in the same shard.
     again = audit(cadre, estate, tmp_path / "again", str(estate["list"]), "--shard", "2/3")
     assert again.status in (0, 1)
@@ -351,6 +352,8 @@ def test_forge_errors_are_recorded_not_fatal(cadre: Any, estate: dict[str, Any],
     assert result.status == 1
     errors = {e["source"]: e["reason"] for e in inventory(tmp_path / "out")["source_errors"]}
     assert "HTTP 404" in errors["github:nobody"]
+    assert [path for path, _ in _Forge.seen][:2] == ["/orgs/nobody/repos?type=all&per_page=100",
+                                                     "/users/nobody/repos?type=owner&per_page=100"]
     assert "another host" in errors["github:away"]
     assert by_name(inventory(tmp_path / "out"))["gamma"]["status"] == "audited"
 
@@ -396,3 +399,35 @@ def test_progress_line_only_for_a_person_at_a_terminal(monkeypatch: pytest.Monke
         quiet.close()
         assert screen.getvalue().strip("\x00") == ""
         monkeypatch.delenv(var)
+
+
+def test_unreadable_repository_settings_are_recorded_and_the_policy_applies(
+        cadre: Any, estate: dict[str, Any], tmp_path: Path) -> None:
+    broken = make_history(tmp_path / "broken-settings", [("2024-01-01T10:00:00", {
+        ".cadre.toml": "approve = [\n", "app.py": "import openai\n"})])
+    plain = tmp_path / "no-git"
+    plain.mkdir()
+    (plain / "app.py").write_text("import anthropic\n")
+    result = audit(cadre, estate, tmp_path / "out", str(broken.working_tree_dir), str(plain))
+    assert result.status == 0, result.err
+    repos = by_name(inventory(tmp_path / "out"))
+    settings = repos["broken-settings"]["repository_settings"]
+    assert "not valid TOML" in settings["error"] and settings["applied"] == {}
+    assert repos["broken-settings"]["findings"]["by_rule"]["CDR101"] >= 1
+    assert repos["no-git"]["head"] is None and [p["id"] for p in repos["no-git"]["providers"]] == ["anthropic"]
+    history = audit(cadre, estate, tmp_path / "at", str(plain), "--at", "2025-01-01")
+    assert history.status == 1 and "not a git repository" in history.err
+
+
+def test_a_corrupt_clone_in_the_cache_is_cloned_again(cadre: Any, estate: dict[str, Any], tmp_path: Path) -> None:
+    cache = tmp_path / "clones"
+    args = (estate["urls"]["plain"], "--cache", str(cache))
+    first = cadre("audit", *args, "--out", str(tmp_path / "a"), cwd=tmp_path)
+    assert first.status == 0, first.err
+    (clone,) = cache.iterdir()
+    shutil.rmtree(clone / ".git" / "objects")
+    (clone / ".git" / "HEAD").write_text("garbage\n")
+    second = cadre("audit", *args, "--out", str(tmp_path / "b"), cwd=tmp_path)
+    assert second.status == 0, second.err
+    assert json.loads((tmp_path / "a" / "inventory.json").read_text())["repositories"] == \
+        json.loads((tmp_path / "b" / "inventory.json").read_text())["repositories"]

@@ -48,6 +48,10 @@ CASES = [
      [(6, "openai", "call")]),
     ("main.go", 'package main\n\nimport "os"\n\nvar key = os.Getenv("MISTRAL_API_KEY")\nvar db = os.Getenv("DB_URL")\n',
      [(5, "mistral", "config")]),
+    ("main.go", 'package main\n\nimport "github.com/ollama/ollama/api"\n\nfunc f() {\n'
+     '\tbase, _ := url.Parse("http://gpu-01.internal:11434")\n\tc := api.NewClient(base, http.DefaultClient)\n'
+     '\tc.Generate(ctx, &api.GenerateRequest{Model: "llama3.2"}, fn)\n}\n',
+     [(6, "ollama", "endpoint"), (7, "ollama", "client"), (8, "ollama", "call")]),
     # mentions are not usages
     ("main.go", 'package main\n\n// import "github.com/openai/openai-go"\n// https://api.openai.com/v1\n'
      'var s = "github.com/openai/openai-go and api.openai.com"\n', []),
@@ -60,6 +64,12 @@ CASES = [
      [(4, "mistral", "endpoint"), (5, "mistral", "client")]),
     ("A.java", "import org.springframework.ai.openai.api.OpenAiApi;\n\nclass A {\n"
      '  OpenAiApi api = new OpenAiApi("https://api.scaleway.ai", key);\n}\n', [(4, "scaleway", "client")]),
+    ("A.java", "import org.springframework.ai.openai.api.OpenAiApi;\n\nclass A {\n"
+     '  OpenAiApi api = OpenAiApi.builder().baseUrl("https://api.mistral.ai").apiKey(k).build();\n}\n',
+     [(4, "mistral", "client")]),
+    ("A.java", "import dev.langchain4j.model.openai.OpenAiChatModel;\nimport dev.langchain4j.model.mistralai.*;\n\n"
+     "class A {\n  ChatModel m = MistralAiChatModel.builder().apiKey(k).build();\n}\n",
+     [(2, "mistral", "import"), (5, "mistral", "client")]),
     ("A.java", 'class A {\n  String k = System.getenv("OPENAI_API_KEY");\n  // OpenAiChatModel.builder()\n}\n',
      [(2, "openai", "config")]),
     ("A.kt", 'import dev.langchain4j.model.openai.OpenAiChatModel as M\n\nval url = System.getenv("X") ?: '
@@ -81,6 +91,8 @@ CASES = [
     ("a.rb", 'require "openai"\n\nclient = OpenAI::Client.new(access_token: ENV.fetch("K"), '
      'uri_base: ENV.fetch("LLM_URL", "https://api.mistral.ai/"))\nclient.chat(parameters: { model: "m" })\n',
      [(3, "mistral", "client"), (4, "mistral", "call")]),
+    ("a.rb", 'llm = Langchain::LLM::OpenAI.new(api_key: k, llm_options: { uri_base: "https://api.mistral.ai" })\n'
+     'llm.chat(messages: [])\n', [(1, "mistral", "client"), (2, "mistral", "call")]),
     ("a.rb", 'OpenAI.configure do |config|\n  config.uri_base = "https://albert.api.etalab.gouv.fr/v1"\nend\n',
      [(1, "albert", "client")]),
     ("a.rb", 'conn = Faraday.new(url: "https://api.mistral.ai")\n', [(1, "mistral", "call")]),
@@ -210,3 +222,19 @@ def test_registry_knows_the_new_sections() -> None:
     assert registry.source_import("go", "github.com/example/openai-utils") is None
     spec = registry.source_client("ruby", "OpenAI.Client.new")
     assert spec is not None and spec.generic
+
+
+def test_type_only_imports_of_a_repointed_sdk_are_not_its_provider(tmp_path: Path) -> None:
+    """openai-go pointed at Mistral everywhere: a file that only names its types is not OpenAI;
+    once another file builds a client with the default endpoint, every import is OpenAI again."""
+    client = ('package main\n\nimport (\n\t"github.com/openai/openai-go"\n\t"github.com/openai/openai-go/option"\n)\n\n'
+              'var c = openai.NewClient(option.WithBaseURL("https://api.mistral.ai/v1"))\n')
+    types = 'package main\n\nimport "github.com/openai/openai-go"\n\nvar m []openai.ChatCompletionMessageParamUnion\n'
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    report = scan(tmp_path / "a", {"client.go": client, "types.go": types})
+    assert sorted({(u.path, u.provider) for u in report.usages}) == [("client.go", "mistral")]
+    direct = 'package main\n\nimport "github.com/openai/openai-go"\n\nvar d = openai.NewClient()\n'
+    report = scan(tmp_path / "b", {"client.go": client, "types.go": types, "direct.go": direct})
+    assert sorted({(u.path, u.provider) for u in report.usages}) == [
+        ("client.go", "mistral"), ("direct.go", "openai"), ("types.go", "openai")]

@@ -26,7 +26,8 @@ def test_summary_tables(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyp
     repo = make_repo(tmp_path / "r", {
         "app.py": "from openai import OpenAI\n",
         "two.py": "import anthropic\nimport anthropic as again\n",
-        "eu.py": 'from openai import OpenAI\nOpenAI(base_url="https://api.mistral.ai/v1")\n',
+        # (an openai client pointed at Mistral here would make app.py's bare import Mistral's: one resolution per SDK)
+        "eu.py": 'from mistralai import Mistral\nMistral(api_key="x")\n',
         "ok.py": "import cohere  # cadre: ignore[CDR101] approved by the DPO on 2026-03-02\n",
     })
     result = cadre("scan", "--format", "markdown", "app.py", "two.py", "eu.py", "ok.py", cwd=repo)

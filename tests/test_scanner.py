@@ -8,6 +8,7 @@ import platform
 from pathlib import Path
 
 from cadre_hooks.charter import downloads
+from cadre_hooks.detect import terraform
 from cadre_hooks.detect.python import crossfile, deep
 from cadre_hooks.detect.python.project import ProjectIndex
 from cadre_hooks.registry.load import registry_stamp
@@ -41,6 +42,7 @@ def test_repositories_in_a_row_give_what_separate_scans_give(tmp_path: Path) -> 
     assert {u["provider"] for u in together[1]["usages"]} == {"openai"}
     # Nothing of the last repository is kept once its scan is over.
     assert deep._PROJECTS == {} and deep._ANALYSED == {} and crossfile._FILES == {} and downloads._REPOSITORIES == {}
+    assert terraform._CACHE == {}
     assert ProjectIndex._parsed_version.cache_info().currsize == 0
 
 

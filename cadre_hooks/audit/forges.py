@@ -23,6 +23,10 @@ MAX_PAGES = 1000
 class ForgeError(Exception):
     """The forge could not be listed (HTTP error, bad answer, unreachable)."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 def list_repositories(spec: str, options: ForgeOptions) -> list[Target]:
     kind, _, name = spec.partition(":")
@@ -39,8 +43,16 @@ def _github(org: str, spec: str, options: ForgeOptions) -> Iterator[Target]:
     headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    url = f"{options.github_api.rstrip('/')}/orgs/{quote(org, safe='')}/repos?type=all&per_page=100"
-    for item in _pages(url, headers, spec):
+    api = options.github_api.rstrip("/")
+    owner = quote(org, safe="")
+    try:
+        items = list(_pages(f"{api}/orgs/{owner}/repos?type=all&per_page=100", headers, spec))
+    except ForgeError as err:
+        if err.status != 404:
+            raise
+        # Not an organisation: a user's own repositories (`github:someone`).
+        items = list(_pages(f"{api}/users/{owner}/repos?type=owner&per_page=100", headers, spec))
+    for item in items:
         if item.get("archived") and not options.include_archived:
             continue
         if item.get("fork") and not options.include_forks:
@@ -89,7 +101,8 @@ def _pages(url: str, headers: dict[str, str], spec: str) -> Iterator[dict[str, A
         except requests.exceptions.RequestException as err:
             raise ForgeError(f"{spec}: cannot reach {host}: {type(err).__name__}") from None
         if response.status_code >= 400:
-            raise ForgeError(f"{spec}: HTTP {response.status_code} from {host}" + _hint(response.status_code))
+            raise ForgeError(f"{spec}: HTTP {response.status_code} from {host}" + _hint(response.status_code),
+                             response.status_code)
         try:
             items = response.json()
         except ValueError:

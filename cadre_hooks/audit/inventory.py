@@ -56,10 +56,11 @@ def record(target: Target, report: Report, ctx: Any, stamp: Mapping[str, Any], *
             entry = models.setdefault((name, usage.provider), {"name": name, "provider": usage.provider,
                                                                "jurisdiction": usage.jurisdiction, "places": 0})
             entry["places"] += 1
-    findings: list[dict[str, Any]] = [{"rule": f.rule, "name": f.name, "severity": f.severity, "path": f.path, "line": f.line,
-                 "provider": f.provider, "commitments": list(f.commitments),
-                 "suppressed_in_repository": f.suppression_reason if f.suppressed else None}
-                for f in report.findings]
+    findings: list[dict[str, Any]] = [
+        {"rule": f.rule, "name": f.name, "severity": f.severity, "path": f.path, "line": f.line,
+         "provider": f.provider, "commitments": list(f.commitments),
+         "suppressed_in_repository": f.suppression_reason if f.suppressed else None}
+        for f in report.findings]
     suppressions = report.extra.get("suppressions", ())
     from cadre_hooks.audit.policy import declared_mappings
 

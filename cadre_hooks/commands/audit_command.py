@@ -67,6 +67,9 @@ def audit(args: argparse.Namespace) -> int:
     from cadre_hooks.audit.sources import ForgeOptions, expand, in_shard, parse_shard
     from cadre_hooks.registry.load import cache_dir
 
+    # Never wait for a password: an audit runs unattended, a repository that asks is a failed source.
+    os.environ.setdefault("GIT_TERMINAL_PROMPT", "0")
+    os.environ.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
     at, since = _date(args.at, "--at"), _date(args.since, "--since")
     _date(args.today, "--today")
     if args.jobs < 0 or args.timeout <= 0:

@@ -10,6 +10,7 @@ from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python import scan_source
 from cadre_hooks.detect.python.source import read
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice
+from cadre_hooks.sdkscope import DEFAULT_FACT
 
 
 def _cell_lines(raw: str, cells: list[list[str]]) -> list[list[int]]:
@@ -43,6 +44,7 @@ def scan_notebook(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     detections: list[Detection] = []
     models: list[ModelRef] = []
     notices: list[Notice] = []
+    facts: list[str] = []
     for cell, lines in zip(cells, mapping):
         # IPython magics and shell escapes are not Python.
         code = "".join(line if not line.lstrip().startswith(("%", "!")) else "\n" for line in cell)
@@ -56,4 +58,6 @@ def scan_notebook(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         models.extend(dataclasses.replace(m, line=at(m.line), statement_line=at(m.statement_line))
                       for m in scan.models)
         notices.extend(scan.notices)
-    return FileScan(path, detections=tuple(detections), models=tuple(models), notices=tuple(dict.fromkeys(notices)))
+        facts.extend(f for f in scan.facts if f.startswith(DEFAULT_FACT))  # the SDK resolution's (sdkscope)
+    return FileScan(path, detections=tuple(detections), models=tuple(models), notices=tuple(dict.fromkeys(notices)),
+                    facts=tuple(dict.fromkeys(facts)))

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.suppress import scan_lines
 from cadre_hooks.detect.textfile import decode
+from cadre_hooks.memo import per_scan
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice
 
 if TYPE_CHECKING:
@@ -136,11 +137,11 @@ def parse(data: bytes) -> ParsedFile:
     return ParsedFile(blocks, _first_error(root) if root.has_error else 0, tree)
 
 
-_CACHE: dict[tuple[str, int, int], ParsedFile] = {}
+_CACHE: dict[tuple[str, int, int], ParsedFile] = per_scan({})  # the trees of one repository
 
 
 def _parse_path(full: str) -> ParsedFile | None:
-    """A sibling file of the module, parsed once per process while it is unchanged."""
+    """A sibling file of the module, parsed once per scan while it is unchanged."""
     try:
         st = os.stat(full)
         if st.st_size > MAX_SIBLING_SIZE:

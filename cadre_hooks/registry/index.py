@@ -231,6 +231,7 @@ class Registry:
                 if models.get("litellm_bare"):
                     self._litellm_bare.append((pat, pid))
         self.endpoint_args = frozenset(endpoint_args)
+        self._repointable = frozenset(spec.provider for spec in self._clients.values() if spec.generic)
         shared = operations or {}
         for op in shared.get("operations", ()):
             self._add_operation(op, ())
@@ -290,9 +291,12 @@ class Registry:
         """Words one of which a source file of that section's languages must hold to be worth
         parsing: an SDK import's last element, a client's class name, an AI host, a provider's
         variable (`OpenAI`, `openai-go`, `AzureOpenAIClient`, `api.mistral.ai`, `MISTRAL_API_KEY`)."""
-        words = {re.split(r"[./]", name)[-1] for name in self._source_imports.get(section, {})}
+        # an import spells its path in full, except PHP's, whose separator is `\`
+        words = {name.rsplit(".", 1)[-1] if section == "php" else name for name in self._source_imports.get(section, {})}
         for name in self._source_clients.get(section, {}):
-            parts = [p for p in name.replace("/", ".").split(".") if p[:1].isupper() and p not in _GENERIC_MEMBERS]
+            if "/" in name:
+                continue  # a Go client is always used through its package's import
+            parts = [p for p in name.split(".") if p[:1].isupper() and p not in _GENERIC_MEMBERS]
             words.update(parts[-1:])
         words.update(self._hosts)
         words.update(_fixed_suffix(pattern.pattern) for pattern, _ in self._host_patterns)
@@ -330,6 +334,18 @@ class Registry:
 
     def client(self, qualname: str) -> ClientSpec | None:
         return self._clients.get(qualname)
+
+    def sdk_words(self, provider: str) -> frozenset[str]:
+        """The top-level Python modules of the provider's SDKs and clients (`openai`, `langchain_openai`,
+        `llama_index`): a file that names none of them builds no client of that provider."""
+        names = [*(m for m, pid in self._modules.items() if pid == provider),
+                 *(c for c, spec in self._clients.items() if spec.provider == provider)]
+        return frozenset(n.split(".")[0] for n in names)
+
+    def repointable(self, provider: str) -> bool:
+        """True when the provider's SDK is commonly pointed at other providers (it has generic clients:
+        the OpenAI SDK), so that an endpoint the registry does not know makes the destination unknown."""
+        return provider in self._repointable
 
     def flag_client(self, qualname: str, flags: set[str]) -> str | None:
         """The provider a client reaches because of a flag argument (`genai.Client(vertexai=True)`)."""
@@ -455,11 +471,6 @@ class Registry:
                 return prefix, pid
         return None
 
-    def repointable(self, provider: str) -> bool:
-        """True when the provider's SDK is commonly pointed at other providers (it has generic clients:
-        the OpenAI SDK), so that an endpoint the registry does not know makes the destination unknown."""
-        return any(spec.generic and spec.provider == provider for spec in self._clients.values())
-
     def dotnet_section(self, name: str) -> str | None:
         """The provider a .NET configuration section is named after (`AzureOpenAI`), any case."""
         return self._dotnet.get(name.lower())
@@ -540,6 +551,7 @@ class Registry:
         words.update(self._pypi_raw_names())
         words.update(self._npm)
         words.update(self._env)
+        words.update(v.lower() for v in self._env)  # pydantic settings fields (`mistral_api_key: str`)
         for host in self._hosts:
             words.add(host)
         for pattern, _ in self._host_patterns:

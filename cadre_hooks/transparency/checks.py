@@ -2,7 +2,8 @@
 
 CDR201 AI is used and the file is missing; CDR202 the file is incomplete or malformed; CDR203 a
 provider used in the code is not declared; CDR204 a declared provider is no longer found;
-CDR205 the last review is too old; CDR302 the file declares AI facing the public.
+CDR205 the last review is too old; CDR206 a model named in the code is not listed under `models`,
+or a listed one is no longer named; CDR302 the file declares AI facing the public.
 Every finding is reported on the file (or where it should be), at the line of the problem.
 """
 
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from cadre_hooks.config import ConfigError
 from cadre_hooks.findings import make_finding
 from cadre_hooks.model import Finding, Usage
-from cadre_hooks.transparency import dates, document
+from cadre_hooks.transparency import dates, document, models
 from cadre_hooks.transparency.spec import Spec, load_spec
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
         emit("CDR202", item.line, item.key, detail=document.describe(item, spec, sc.lang, declaration.lang))
     if declaration.providers is not None:
         _compare(emit, spec, declaration, usages, {u.provider for u in inventory if u.provider})
+    if declaration.models is not None:
+        _compare_models(emit, spec, declaration, usages)
     if declaration.last_review is not None:
         _review(emit, declaration.last_review, today)
     if declaration.user_facing is not None and declaration.user_facing[0]:
@@ -153,6 +156,23 @@ def _compare(emit: _Emit, spec: Spec, declaration: document.Declaration, usages:
             suggestion = spec.message("suggestion_inline", lang, name=close[0]) if close else ""
             detail = spec.message("unknown_provider", lang, suggestion=suggestion)
         emit("CDR204", item.line, f"stale:{pid}", provider=pid, detail=detail)
+
+
+def _compare_models(emit: _Emit, spec: Spec, declaration: document.Declaration, usages: Sequence[Usage]) -> None:
+    """CDR206: a model named in the code and missing from `models`, or listed there and no longer named."""
+    assert declaration.models is not None
+    lang = emit.sc.lang
+    used = models.used_models(usages)
+    undeclared, stale = models.compare(used, [d.id for d in declaration.models], emit.sc.registry)
+    for name in undeclared:
+        emit("CDR206", declaration.models_line, f"undeclared-model:{name}", model=name,
+             detail=spec.message("model_undeclared", lang, path=emit.path, where=_where(spec, lang, used[name])))
+    if not emit.sc.selection.whole_repository:
+        return  # part of the repository: a model not seen here may be named elsewhere
+    for index in stale:
+        item = declaration.models[index]
+        emit("CDR206", item.line, f"stale-model:{item.id}", model=item.id,
+             detail=spec.message("model_stale", lang, path=emit.path))
 
 
 def _review(emit: _Emit, last_review: tuple[dt.date, int], today: dt.date) -> None:

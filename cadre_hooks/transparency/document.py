@@ -48,6 +48,8 @@ class Declaration:
     user_facing: tuple[bool, int] | None = None
     last_review: tuple[dt.date, int] | None = None
     lang: str | None = None  # language the sections are written in
+    models: list[Declared] | None = None  # the `models` list, None when it cannot be read
+    models_line: int = 1
 
 
 def read(text: str, spec: Spec, today: dt.date) -> Declaration:
@@ -125,7 +127,8 @@ def _fields(head: frontmatter.FrontMatter, spec: Spec, today: dt.date, out: Decl
     if "last_review" in fields:
         _last_review(fields["last_review"], spec, today, out)
     if "models" in fields:
-        _text_list(fields["models"], "models", spec, out, allow_mappings=False)
+        out.models_line = fields["models"].line
+        out.models = _text_list(fields["models"], "models", spec, out, allow_mappings=False, first_line=head.first_line)
     if "assistants" in fields:
         _text_list(fields["assistants"], "assistants", spec, out, allow_mappings=True)
     if "providers" in fields:
@@ -155,22 +158,27 @@ def _last_review(value: Value, spec: Spec, today: dt.date, out: Declaration) -> 
     out.last_review = (value.value, value.line)
 
 
-def _text_list(value: Value, name: str, spec: Spec, out: Declaration, allow_mappings: bool) -> None:
+def _text_list(value: Value, name: str, spec: Spec, out: Declaration, allow_mappings: bool,
+               first_line: int = 2) -> list[Declared] | None:
+    """The entries of a list of names (each with its line); None when the field is not a list."""
     v = value.value
     if v is None and value.error is None:
         out.problems.append(Problem("empty_field", value.line, f"field:{name}", field=name))
-        return
+        return None
     if not isinstance(v, list):
         if problem := _check(value, name, "list", spec, f"field:{name}"):
             out.problems.append(problem)
-        return
-    for index, entry in enumerate(frontmatter.entries(value)):
+        return None
+    names: list[Declared] = []
+    for index, entry in enumerate(frontmatter.entries(value, first_line)):
         item = entry.value
         if entry.fields is not None and allow_mappings and "name" in entry.fields:
             item = entry.fields["name"].value  # an assistant may be written {name: ..., usage: ...}
         if isinstance(item, str) and item.strip():
             if spec.is_guidance(item):
                 out.problems.append(Problem("placeholder_field", entry.line, f"{name}:{index}", field=name))
+            else:
+                names.append(Declared(item.strip(), entry.line))
             continue
         if entry.fields is not None and not isinstance(item, str):
             got = "mapping"
@@ -178,6 +186,7 @@ def _text_list(value: Value, name: str, spec: Spec, out: Declaration, allow_mapp
             got = _type(None if isinstance(item, str) else item)  # a blank string is an empty value
         out.problems.append(Problem("wrong_entry", entry.line, f"{name}:{index}", field=name,
                                     values={"expected": "text", "got": got}))
+    return names
 
 
 def _providers(value: Value, spec: Spec, out: Declaration, first_line: int) -> None:

@@ -9,12 +9,14 @@ from pathlib import Path
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python.analysis import PythonAnalyzer
 from cadre_hooks.detect.python.callsites import MAX_DEPTH, ClientInfo, ClientResolver, may_hold_client
+from cadre_hooks.detect.python.keyreads import key_reads
 from cadre_hooks.detect.python.project import MAX_MODULE_BYTES, ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
 from cadre_hooks.detect.python.source import Source, read
 from cadre_hooks.detect.python.values import Value
 from cadre_hooks.memo import per_scan
 from cadre_hooks.model import FileScan, Notice
+from cadre_hooks.sdkscope import default_facts
 
 _PROJECTS: dict[str, ProjectIndex] = per_scan({})
 
@@ -103,15 +105,17 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
     analyzer = PythonAnalyzer(path, source, tree, ctx, resolve_import)
     analyzer.resolve_client = client_resolver(path, ctx, project)
     analyzer.run()
+    analyzer.detections += key_reads(analyzer)
+    facts = default_facts(g.provider for g in analyzer.groups if g.always or False in g.uses)
     # Web handlers and the AI calls they reach (CDR302); the other modules are read on demand by the
     # rule, when a handler calls into them on a whole-repository scan.
     if not is_route_module(path, analyzer.bound, source.text):
         return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
-                        models=tuple(analyzer.models), notices=tuple(notices),
+                        models=tuple(analyzer.models), notices=tuple(notices), facts=facts,
                         depends_on=tuple(sorted(project.reads - {path})))
     routes = route_records(path, tree, ctx.registry, ctx.root, project.locate, analyzer.ai_names,
                            analyzer.detections, analyzer.bound)
     return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
                     models=tuple(analyzer.models), notices=tuple(notices),
-                    facts=("routes-analysed",) if routes is not None else (), routes=routes or (),
+                    facts=(*facts, *(("routes-analysed",) if routes is not None else ())), routes=routes or (),
                     depends_on=tuple(sorted(project.reads - {path})))

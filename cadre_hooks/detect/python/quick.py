@@ -12,6 +12,7 @@ from cadre_hooks.registry import Registry
 
 _TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "requests", "httpx", "aiohttp", "urllib",
                             "http", "websockets", "websocket"})
+_SETTINGS_MODULES = frozenset({"pydantic_settings", "pydantic", "pydantic.v1", "pydantic.env_settings"})
 
 
 def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[str], bool]) -> bool:
@@ -28,12 +29,14 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
                 return True
             if any(_ai(registry, f"{stmt.module}.{a.name}") for a in stmt.names):
                 return True
+            if stmt.module in _SETTINGS_MODULES and any(a.name == "BaseSettings" for a in stmt.names):
+                return True  # settings fields may be named after a provider's variable
         if isinstance(stmt, ast.ImportFrom):
             imported.update(a.asname or a.name for a in stmt.names)
         elif isinstance(stmt, ast.Import):
             imported.update(a.asname or a.name.split(".")[0] for a in stmt.names)
-    # No AI import: only a dynamic import, a hard-coded AI URL or an operation on a client imported
-    # from another module (`from app.llm import client` then `client.chat.completions.create`).
+    # No AI import: only a dynamic import, a hard-coded AI URL, a provider's variable or an operation on
+    # a client imported from another module (`from app.llm import client` then `client.chat.completions.create`).
     words = registry.operation_words
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and imported:
@@ -41,8 +44,10 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
                 return True
         if isinstance(node, ast.Name) and node.id == "__import__":
             return True
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and ("." in node.value or "//" in node.value):
-            if is_ai_url(node.value):
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if ("." in node.value or "//" in node.value) and is_ai_url(node.value):
+                return True
+            if registry.env_var(node.value) is not None:  # os.environ["MISTRAL_API_KEY"]
                 return True
     return False
 

@@ -22,6 +22,7 @@ from cadre_hooks.detect.treesitter.facts import Call, Facts, Import, collect, pa
 from cadre_hooks.detect.treesitter.language import Language, language_of, shared
 from cadre_hooks.detect.treesitter.values import Evaluator, Unresolved, Value
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice, Suppression
+from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry.index import ClientSpec, Registry
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ class Core:
         self.url_pairs: list[tuple[Node, Node]] = []  # (value, pair) of `url:`/`base_uri` keys
         self.detections: list[Detection] = []
         self.models: list[ModelRef] = []
+        self.qualified: dict[int, str] = {}  # call node id → qualified callee
+        self.client_tails = _client_tails(self.registry, self.section)
         self.evaluator = Evaluator(facts, self.qualify)
         self.endpoint_options = self.shared.endpoint_options | self.registry.source_endpoint_options(self.section)
 
@@ -128,12 +131,19 @@ class Core:
 
     def qualify(self, call: Call) -> str:
         """The qualified name of what a call calls: `oai.NewClient` → `github.com/.../go-openai.NewClient`."""
-        if call.receiver is None:
-            return self.expand(call.name)
-        receiver = self.facts.dotted(call.receiver)
-        return self.expand(f"{receiver}.{call.name}") if receiver else ""
+        found = self.qualified.get(call.node.id)
+        if found is None:
+            if call.receiver is None:
+                found = self.expand(call.name)
+            else:
+                receiver = self.facts.dotted(call.receiver)
+                found = self.expand(f"{receiver}.{call.name}") if receiver else ""
+            self.qualified[call.node.id] = found
+        return found
 
     def client_spec(self, call: Call) -> tuple[str, ClientSpec] | None:
+        if call.name.rsplit(".", 1)[-1] not in self.client_tails:
+            return None  # the last name of every registered constructor is known: most calls are not one
         name = self.qualify(call)
         candidates = [name] if name else []
         for namespace in self.open_namespaces:
@@ -227,8 +237,20 @@ class Core:
             fields.update(generic=client.spec.generic, endpoint=value if isinstance(value, str) else None,
                           endpoint_env=value.env if isinstance(value, Unresolved) else None,
                           endpoint_unresolved=isinstance(value, Unresolved))
-            evidence = f"{evidence.split('(', 1)[0]}(… {text(endpoint_node)} …)"
+            evidence = f"{self.callee_text(root, client.name)}(… {text(endpoint_node)} …)"
         self.detect(client.node, "client", evidence, **fields)
+
+    def callee_text(self, call: Call, name: str = "") -> str:
+        """`client.Chat.Completions.New`, `OpenAI::Client.new`: the call up to its arguments (`new(...)`
+        whose type is on the declaration gives the type's name)."""
+        end = call.args[0].value.start_byte if call.args else call.node.end_byte
+        callee = self.facts.data[call.node.start_byte:end].decode("utf-8", "replace")
+        callee = callee.split("(", 1)[0].strip()
+        if callee.endswith(":") and " " in callee:  # Ruby's `call key: value` without brackets
+            callee = callee.rsplit(" ", 1)[0]
+        if name and callee in ("new", ""):
+            callee = f"new {name.rsplit('.', 1)[-1]}"
+        return callee
 
     def mark_consumed(self, node: Node) -> None:
         for string in self.facts.strings:
@@ -338,7 +360,7 @@ class Core:
             fields.update(generic=client.spec.generic, endpoint=value if isinstance(value, str) else None,
                           endpoint_env=value.env if isinstance(value, Unresolved) else None,
                           endpoint_unresolved=isinstance(value, Unresolved))
-        self.detect(outer, "call", text(outer).split("(", 1)[0] + "(…)", **fields)
+        self.detect(outer, "call", self.callee_text(chain[0]) + "(…)", **fields)
 
     # --- raw HTTP and hard-coded endpoints ---------------------------------------------------
     def raw_http(self, call: Call) -> None:
@@ -356,7 +378,7 @@ class Core:
                 self.mark_consumed(node)
                 model = self.call_model(call.node, [call])
                 operation = self.operation(value.split("/")[3:])
-                self.detect(call.node, "call", f"{text(call.node).split('(', 1)[0]}({value})", endpoint=value,
+                self.detect(call.node, "call", f"{self.callee_text(call)}({value})", endpoint=value,
                             generic=True, model=model, operation=operation)
                 self.spans.append((call.node.start_byte, call.node.end_byte))
                 return
@@ -381,8 +403,9 @@ class Core:
     def env_reads(self) -> None:
         """A provider's own variable read in code (`os.Getenv("MISTRAL_API_KEY")`) is evidence of it,
         unless a client construction around it already decides where the data goes."""
-        nodes = [c.node for c in self.facts.calls
-                 if self.qualify(c) in self.lang.env_functions | self.lang.env_default_functions]
+        functions = self.lang.env_functions | self.lang.env_default_functions
+        tails = {name.rsplit(".", 1)[-1] for name in functions}
+        nodes = [c.node for c in self.facts.calls if c.name in tails and self.qualify(c) in functions]
         nodes += self.facts.subscripts
         for node in nodes:
             if self.inside(node):
@@ -424,16 +447,19 @@ class Core:
 
 
 @functools.lru_cache(maxsize=16)
-def _words(registry: Registry, section: str) -> re.Pattern[bytes]:
-    words = sorted(registry.source_words(section), key=len, reverse=True)
-    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(re.escape(w.encode()) for w in words) + rb"|cadre:)")
+def _client_tails(registry: Registry, section: str) -> frozenset[str]:
+    return frozenset(name.rsplit(".", 1)[-1] for name in registry.source_clients(section))
+
+
+@functools.lru_cache(maxsize=16)
+def _words(registry: Registry, section: str, extra: frozenset[str]) -> Prefilter:
+    return Prefilter([*registry.source_words(section), *extra, "cadre:"])
 
 
 def worth_parsing(lang: Language, data: bytes, ctx: DetectContext) -> bool:
     """The prefilter lets a file through on any provider word of any language; this asks for a
     word of this language's SDKs, an AI host or a provider's variable before paying for a parse."""
-    return _words(ctx.registry, lang.section).search(data) is not None or any(
-        h.encode() in data for h in ctx.extra_hosts)
+    return _words(ctx.registry, lang.section, ctx.extra_hosts).may_hold_ai(data)
 
 
 def relevant(facts: Facts, ctx: DetectContext) -> bool:
@@ -447,7 +473,8 @@ def relevant(facts: Facts, ctx: DetectContext) -> bool:
         if ("://" in raw and any(ctx.is_ai_url(word.strip("\"'`")) for word in raw.split() if "://" in word)) \
                 or registry.env_var(raw.strip("\"'`@$")) is not None:
             return True
-    return any(_class_of(name).encode() in facts.data for name in registry.source_clients(lang.section))
+    return any(_class_of(name).encode() in facts.data for name in registry.source_clients(lang.section)
+               if "/" not in name)  # a Go client needs its import, checked above
 
 
 def _class_of(name: str) -> str:
