@@ -126,16 +126,16 @@ def read_in_root(root: str | Path, rel: str, max_size: int, real_root: str | Non
         raise Refused(UNREADABLE, f"cannot read ({getattr(err, 'strerror', None) or err}); not scanned") from None
 
 
-def read_capped(path: str | Path, max_size: int, what: str = "file") -> bytes:
+def read_capped(path: str | Path, max_size: int, what: str = "file", head: int | None = None) -> bytes:
     """The bytes of a file named by the user (`--config`, a policy, a baseline, a cache file):
-    a regular file of at most `max_size` bytes, or `Refused` saying why not."""
+    a regular file of at most `max_size` bytes (its first `head` bytes when given), or `Refused`."""
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
             raise _not_regular(st.st_mode)
         if st.st_size > max_size:
             raise Refused(TOO_LARGE, f"{what} of {st.st_size} bytes is larger than {max_size} bytes")
-        return _read_fd(os.fspath(path), max_size, f"the limit for a {what}", None)
+        return _read_fd(os.fspath(path), max_size, f"the limit for a {what}", head)
     except Refused:
         raise
     except (OSError, ValueError) as err:

@@ -291,11 +291,13 @@ def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> li
                   and u.provider != u.sdk}
     # A file that only imports the SDK (types, errors, a `Mock(spec=OpenAI)`, a Go or Java file
     # naming its types) follows the same rule; a file that builds or calls clients is decided by them.
+    # A client whose endpoint cannot be read may be the SDK's own provider: its imports stay.
     building = {(u.path, u.sdk) for u in usages if u.kind in ("client", "call") and u.sdk}
+    unresolved = {u.sdk for u in usages if u.kind in ("client", "call") and u.sdk and u.provider is None}
     return [u for u in usages if not (u.kind in ("dependency", "lockfile") and u.provider in repointed
                                       and u.provider not in direct)
             and not (u.kind == "import" and u.provider in repointed and u.provider not in direct
-                     and (u.path, u.provider) not in building)]
+                     and u.provider not in unresolved and (u.path, u.provider) not in building)]
 
 
 def _annotate_models(usages: list[Usage], scan: FileScan, registry: Registry) -> list[Usage]:

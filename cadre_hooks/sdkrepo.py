@@ -18,7 +18,7 @@ from cadre_hooks.cache import ScanCache, cache_key
 from cadre_hooks.model import FileScan
 from cadre_hooks.registry.load import cache_dir
 from cadre_hooks.resolve import resolve
-from cadre_hooks.safeio import Refused, read_capped
+from cadre_hooks.safeio import Refused, read_capped, read_in_root
 from cadre_hooks.select import select
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def destinations(sc: ScanContext, detect: Detect, ctx: object, prefilter: object
     if index is None:
         words = [w.encode() for sdk in sdks for w in sc.registry.sdk_words(sdk)]
         known = cache.entries if cache is not None else {}
-        files = [f for f in files if f in known or _names_any(whole.root / f, words)]
+        files = [f for f in files if f in known or _names_any(whole.root, f, words)]
     scans = detect(files, whole.root, ctx, prefilter, sc.config.max_file_size, sc.options.jobs, None, cache, index,
                    prune=False)
     reached = sdkscope.destinations(
@@ -59,13 +59,12 @@ def destinations(sc: ScanContext, detect: Detect, ctx: object, prefilter: object
     return reached
 
 
-def _names_any(path: Path, words: Sequence[bytes]) -> bool:
+def _names_any(root: Path, rel: str, words: Sequence[bytes]) -> bool:
     """The file's bytes hold one of `words` (a file that names no module of an SDK builds no client of it;
     an unreadable file is left to the detector, which says why)."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_SCAN_BYTES)
-    except OSError:
+        data = read_in_root(root, rel, 1 << 62, head=MAX_SCAN_BYTES)  # never a FIFO, a device or a link out
+    except Refused:
         return True
     return any(w in data for w in words)
 

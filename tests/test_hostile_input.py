@@ -48,8 +48,14 @@ def test_symlink_to_dev_zero_is_not_read(tmp_path: Path, command: list[str]) -> 
 def test_fifos_are_skipped_with_a_notice(tmp_path: Path) -> None:
     root = tmp_path / "plain"
     write_files(root, {"app.py": "from x import URL\n" + AI_APP.replace("OpenAI()", "OpenAI(base_url=URL)"),
-                       "pkg/__init__.py": ""})
-    for name in ("x.py", "views.py", "urls.py", ".env", "requirements.txt", "pkg/mod.py"):
+                       "pkg/__init__.py": "",
+                       "use.py": "from pkg.mod import client\nclient.chat.completions.create(model='m', messages=[])\n"
+                                 "from pkg import mod\nmod.client.embeddings.create(input='x', model='e')\n"})
+    write_files(root, {"conf/application-dev.yml": "spring:\n  ai:\n    openai:\n      api-key: x\n",
+                       "infra/main.tf": 'resource "azurerm_cognitive_account" "ai" {\n  kind = "OpenAI"\n'
+                                        '  location = var.region\n}\n'})
+    for name in ("x.py", "views.py", "urls.py", ".env", "requirements.txt", "pkg/mod.py", "conf/application.yml",
+                 "conf/application.properties", "infra/variables.tf", "infra/terraform.tfvars"):
         os.mkfifo(root / name)
     write_files(root, {"requirements-dev.txt": "-r requirements.txt\n"})
     done = run_cadre(["scan", "--jobs", "1", "-f", "json", "."], root, _env(tmp_path))
@@ -58,7 +64,7 @@ def test_fifos_are_skipped_with_a_notice(tmp_path: Path) -> None:
     assert notices["x.py"] == "a FIFO, not a regular file; not read"
     assert notices["views.py"] == notices["pkg/mod.py"] == notices["x.py"]
     usages = json.loads(done.stdout)["usages"]
-    assert usages and {u["path"] for u in usages} == {"app.py"}
+    assert usages and {u["path"] for u in usages} <= {"app.py", "use.py", "conf/application-dev.yml", "infra/main.tf"}
     # also the parallel path (worker processes)
     done = run_cadre(["scan", "--jobs", "2", "--no-cache", "."], root, _env(tmp_path))
     assert done.returncode in (0, 1), done.stderr

@@ -140,17 +140,12 @@ def _parse(text: str) -> ast.Module | None:
 
 
 def _notebook_cells(data: bytes) -> Iterator[tuple[str, list[int] | None]]:
-    from cadre_hooks.detect.notebook import _cell_lines
+    """The notebook's code cells, as the one module they run as (see detect/notebook.py)."""
+    from cadre_hooks.detect.notebook import python_module
 
-    try:
-        raw = data.decode("utf-8")
-        notebook = json.loads(raw)
-        cells = [c.get("source", []) for c in notebook.get("cells", []) if c.get("cell_type") == "code"]
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-        return
-    cells = [c.splitlines(keepends=True) if isinstance(c, str) else list(c) for c in cells]
-    for cell, lines in zip(cells, _cell_lines(raw, cells)):
-        yield "".join(line if not line.lstrip().startswith(("%", "!")) else "\n" for line in cell), lines
+    module = python_module(data)
+    if module is not None:
+        yield module
 
 
 def _pipelines(tree: ast.Module) -> dict[tuple[int, int], str | None]:

@@ -134,11 +134,13 @@ def write_outputs(out: Path, data: dict[str, Any], keep: set[str] | frozenset[st
     target = out / "inventory.json"
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     expected = {f"{r['key']}.cdx.json" for r in data["repositories"] if r["status"] == "audited"}
+    from cadre_hooks.safeio import Refused, read_capped
+
     try:
-        if target.read_text(encoding="utf-8") == text and (out / "estate.cdx.json").is_file() and \
+        if read_capped(target, 4_000_000_000, "inventory").decode("utf-8") == text and (out / "estate.cdx.json").is_file() and \
                 {p.name for p in (out / "bom").glob("*.cdx.json")} == expected:
             return  # nothing changed since the last run (--resume): every output is already there
-    except (OSError, UnicodeDecodeError):
+    except (Refused, OSError, UnicodeDecodeError):
         pass
     from cadre_hooks.audit import bom
 

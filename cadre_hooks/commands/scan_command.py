@@ -62,10 +62,11 @@ def check_outputs(args: argparse.Namespace) -> None:
 
 def _earlier_report(path: Path) -> bool:
     """An empty file, or one whose beginning names cadre: a report written by an earlier run."""
+    from cadre_hooks.safeio import Refused, read_capped
+
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
+        head = read_capped(path, 1 << 62, "report", head=4096)
+    except Refused:
         return False
     return not head.strip() or head.strip() == b"[]" or b"cadre-hooks" in head or b'"check_name": "CDR' in head
 

@@ -140,18 +140,21 @@ def parse(data: bytes) -> ParsedFile:
 _CACHE: dict[tuple[str, int, int], ParsedFile] = per_scan({})  # the trees of one repository
 
 
-def _parse_path(full: str) -> ParsedFile | None:
-    """A sibling file of the module, parsed once per scan while it is unchanged."""
+def _parse_path(root: str, rel: str) -> ParsedFile | None:
+    """A sibling file of the module, parsed once per scan while it is unchanged (read through
+    the guarded reader: never a FIFO, a device or a link out of the repository)."""
+    from cadre_hooks.safeio import Refused, read_in_root
+
+    full = os.path.join(root, rel)
     try:
         st = os.stat(full)
         if st.st_size > MAX_SIBLING_SIZE:
             return None
         key = (full, st.st_size, st.st_mtime_ns)
         if key not in _CACHE:
-            with open(full, "rb") as fh:
-                _CACHE[key] = parse(fh.read())
+            _CACHE[key] = parse(read_in_root(root, rel, MAX_SIBLING_SIZE))
         return _CACHE[key]
-    except OSError:
+    except (OSError, Refused):
         return None
 
 
@@ -202,7 +205,7 @@ def load_module(ctx: DetectContext, path: str, own: ParsedFile) -> tuple[Module,
     for name in siblings:
         if name == own_name or name.endswith(".json"):
             continue
-        parsed = _parse_path(os.path.join(ctx.root, folder, name))
+        parsed = _parse_path(str(ctx.root), f"{folder}/{name}" if folder else name)
         if parsed is not None:
             module.add(parsed, tfvars=_is_tfvars(name))
             used.append(f"{folder}/{name}" if folder else name)

@@ -68,7 +68,7 @@ def default_profile_endpoints(ctx: DetectContext, path: str) -> tuple[dict[str, 
     of the same folder (`application.properties`, `application.yml`), and the files that set them."""
     if file_profile(path) is None:
         return {}, []
-    import os
+    from cadre_hooks.safeio import Refused, read_in_root
 
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     base = path.rsplit("/", 1)[-1].split("-", 1)[0]  # application, bootstrap
@@ -77,9 +77,8 @@ def default_profile_endpoints(ctx: DetectContext, path: str) -> tuple[dict[str, 
     for name in (f"{base}.properties", f"{base}.yml", f"{base}.yaml"):
         rel = f"{folder}/{name}" if folder else name
         try:
-            with open(os.path.join(ctx.root, rel), "rb") as fh:
-                data = fh.read(2_000_000)
-        except OSError:
+            data = read_in_root(ctx.root, rel, 2_000_000)  # never a FIFO, a device or a link out
+        except Refused:
             continue
         these = endpoints(ctx, _first_document(name, data))
         if these:

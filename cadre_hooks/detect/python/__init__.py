@@ -1,4 +1,7 @@
-"""Python detector: a quick `ast` look settles most files; the full pass analyses the rest (see deep.py)."""
+"""Python detector: a quick `ast` look settles most files; the full pass analyses the rest (see deep.py).
+
+Syntax the running interpreter does not know is lowered first (lowering.py), so every Python 3
+file gets the same analysis on every supported interpreter."""
 
 from __future__ import annotations
 
@@ -24,7 +27,14 @@ def scan_source(path: str, source: Source, ctx: DetectContext) -> FileScan:
             warnings.simplefilter("ignore")
             tree = ast.parse(source.text)
     except SyntaxError as err:
-        return scan_fallback(path, source, ctx, f"line {err.lineno}: {err.msg}", notices)
+        # Syntax newer than this interpreter (3.12 generics, PEP 701 f-strings, 3.14 `except A, B:`...)
+        # is lowered with libcst, imported only here; Python 2 and broken files get the line scan.
+        from cadre_hooks.detect.python.lowering import parse_lowered
+
+        lowered = parse_lowered(source.text)
+        if lowered is None:
+            return scan_fallback(path, source, ctx, f"line {err.lineno}: {err.msg}", notices)
+        tree = lowered
     except (ValueError, RecursionError, MemoryError) as err:
         return scan_fallback(path, source, ctx, type(err).__name__, notices)
     if not needs_analysis(tree, ctx.registry, ctx.is_ai_url):

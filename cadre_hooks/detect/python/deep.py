@@ -4,6 +4,7 @@ handlers, the route pass (CDR302) on the same tree with what the first pass foun
 from __future__ import annotations
 
 import ast
+import warnings
 from pathlib import Path
 
 from cadre_hooks.detect.context import DetectContext
@@ -71,14 +72,15 @@ def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \
     _ANALYSED[key] = None  # an import cycle finds nothing rather than recursing
     if st.st_size > MAX_MODULE_BYTES:
         return None
-    parsed = project.parsed(target)
+    from cadre_hooks.safeio import Refused, read_in_root
+
     try:
-        source = read(rel, target.read_bytes())
-    except OSError:
+        source = read(rel, read_in_root(ctx.root.resolve(), rel, MAX_MODULE_BYTES))  # never a FIFO or a device
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source.text)
+    except (Refused, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    if parsed is None:
-        return None
-    tree = parsed[0]
     outer = project.reads
     project.reads = set()
     try:
