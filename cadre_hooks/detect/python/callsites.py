@@ -89,6 +89,7 @@ class CallSites(ModuleState):
     """Collects client constructions and operation-shaped calls, then resolves them to call usages."""
 
     resolve_client: ClientResolver | None = None
+    exports_only = False  # another module analysed for its clients: its own call sites are not needed
 
     def _call_sites_init(self) -> None:
         self.client_infos: dict[int, ClientInfo] = {}
@@ -148,6 +149,8 @@ class CallSites(ModuleState):
 
     # --- once the module is known -------------------------------------------------------
     def _finish_call_sites(self) -> None:
+        if self.exports_only:
+            return
         for cand in self._candidates:
             for base, path in cand.bases:
                 info = self.client_of(base, cand.where, 0)

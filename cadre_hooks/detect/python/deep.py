@@ -74,11 +74,15 @@ def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \
         return None
     from cadre_hooks.safeio import Refused, read_in_root
 
+    parsed = project.parsed(target)  # the tree the resolver's first look parsed: not parsed twice
     try:
         source = read(rel, read_in_root(ctx.root.resolve(), rel, MAX_MODULE_BYTES))  # never a FIFO or a device
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source.text)
+        if parsed is not None:
+            tree = parsed[0]
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source.text)
     except (Refused, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     outer = project.reads
@@ -86,6 +90,7 @@ def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \
     try:
         analyzer = PythonAnalyzer(rel, source, tree, ctx, lambda m, n, lvl, d: project.constant(rel, m, n, lvl, d))
         analyzer.resolve_client = client_resolver(rel, ctx, project)
+        analyzer.exports_only = True
         analyzer.run()
     except RecursionError:
         return None
