@@ -63,7 +63,8 @@ def test_an_edit_of_the_client_module_invalidates_the_caller(tmp_path: Path) -> 
     second, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
     # The cached result of documents/ocr.py depended on llm/clients.py: now the openai client has no `ocr`.
     assert [u for u in second.usages if u.path == "documents/ocr.py" and u.operation == "ocr"] == []
-    assert [(u.line, u.provider) for u in second.usages if u.path == "documents/ocr.py"] == [(5, "openai"), (6, "openai")]
+    assert [(u.line, u.provider) for u in second.usages if u.path == "documents/ocr.py"] == [
+        (5, "openai"), (6, "openai")]
 
 
 @pytest.mark.parametrize(("code", "expected"), [
@@ -84,7 +85,8 @@ def test_an_edit_of_the_client_module_invalidates_the_caller(tmp_path: Path) -> 
     ("from openai import OpenAI\n\n\ndef make():\n    return OpenAI(base_url='https://api.mistral.ai/v1')\n\n\n"
      "def ask(client: OpenAI, q: str):\n    return client.chat.completions.create(model='m', messages=[])\n",
      [(9, "mistral", "chat", "m")]),
-    ("import boto3\n\nMODEL_ID = 'amazon.nova-micro-v1:0'\nrt = boto3.client('bedrock-runtime', region_name='eu-west-3')\n"
+    ("import boto3\n\nMODEL_ID = 'amazon.nova-micro-v1:0'\n"
+     "rt = boto3.client('bedrock-runtime', region_name='eu-west-3')\n"
      "rt.converse(modelId=MODEL_ID, messages=[])\n", [(5, "aws-bedrock", "chat", "amazon.nova-micro-v1:0")]),
     ("from langchain_mistralai import ChatMistralAI\n\nllm = ChatMistralAI(model='mistral-small-2409')\n"
      "llm.invoke('q')\n", [(4, "mistral", "chat", "mistral-small-2409")]),
@@ -94,8 +96,13 @@ def test_an_edit_of_the_client_module_invalidates_the_caller(tmp_path: Path) -> 
      [(4, "openai", "audio", None)]),
     ("import litellm\n\nlitellm.embedding(model='mistral/mistral-embed', input=['x'])\n",
      [(3, "mistral", "embeddings", "mistral/mistral-embed")]),
+    ("import httpx\n\nALBERT = 'https://albert.api.etalab.gouv.fr/v1'\n\n\nclass Albert(httpx.Client):\n"
+     "    def __init__(self, token):\n        super().__init__(base_url=ALBERT, headers={'a': token})\n\n"
+     "    def ask(self, q):\n        return self.post('/chat/completions', json={'q': q})\n\n\n"
+     "Albert('t').post('/embeddings', json={})\n",
+     [(11, "albert", "chat", None), (14, "albert", "embeddings", None)]),
 ], ids=["repointed sdk", "self attribute, constant model", "factory", "async with", "annotated parameter",
-        "bedrock", "langchain", "httpx base_url", "requests session", "litellm"])
+        "bedrock", "langchain", "httpx base_url", "requests session", "litellm", "session subclass"])
 def test_call_sites(tmp_path: Path, code: str, expected: list[tuple[int, str, str, str | None]]) -> None:
     assert calls(scan_tree(tmp_path, {"app.py": code}).usages) == expected
 
@@ -106,7 +113,8 @@ def test_call_sites(tmp_path: Path, code: str, expected: list[tuple[int, str, st
     "client.chat.completions.create(model='gpt-4o', messages=[])\n",
     "from myproject.pipeline import chain\n\nchain.invoke({'q': 1})\n",
     "import requests\n\ns = requests.Session()\ns.post('https://example.org/api/orders', json={})\n",
-    "from openai import OpenAI\n\n\ndef ask(client, q):\n    return client.chat.completions.create(model='m', messages=[])\n",
+    "from openai import OpenAI\n\n\ndef ask(client, q):\n"
+    "    return client.chat.completions.create(model='m', messages=[])\n",
 ], ids=["mock", "own chain", "session to a non-AI host", "unannotated parameter"])
 def test_no_call_site(tmp_path: Path, code: str) -> None:
     assert calls(scan_tree(tmp_path, {"app.py": code}).usages) == []
@@ -188,3 +196,30 @@ def test_an_ai_http_path_on_a_named_base(tmp_path: Path) -> None:
     report = scan_tree(tmp_path, {"app.py": "import requests\n\n"
                                             "requests.post(f'{settings.albert_url}/v1/chat/completions', json={})\n"})
     assert [(u.line, u.provider, u.operation, u.resolved_by) for u in report.usages] == [(3, "albert", "chat", "name")]
+
+
+def test_text_report_groups_the_findings_of_one_file_and_provider(tmp_path: Path) -> None:
+    from cadre_hooks.report.text import render
+
+    root = tmp_path / "repo"
+    write_files(root, {"app.py": "from openai import OpenAI\n\nclient = OpenAI()\n"
+                                 "client.chat.completions.create(model='gpt-4o', messages=[])\n"
+                                 "client.embeddings.create(model='text-embedding-3-small', input=['x'])\n",
+                       "other.py": "import anthropic\n"})
+    report, _ = run(ScanOptions(targets=(str(root),), cwd=root, jobs=1))
+    assert [f.line for f in report.findings if f.rule == "CDR101" and f.path == "app.py"] == [1, 3, 4, 5]
+    text = render(report, "en").splitlines()
+    assert [line.split(" CDR101")[0] for line in text if "CDR101" in line] == ["app.py:1:1:", "other.py:1:1:"]
+    assert next(line for line in text if line.startswith("app.py:1:1:")).endswith("(also lines 3, 4, 5)")
+    assert next(line for line in render(report, "fr").splitlines() if line.startswith("app.py:1:1:")).endswith(
+        "(aussi lignes 3, 4, 5)")
+
+
+def test_a_placeholder_url_in_a_sample_file_defers_to_the_key(tmp_path: Path) -> None:
+    report = scan_tree(tmp_path, {".env.example": "ALBERT_API_URL=https://example.com/v1\n"
+                                                  "SCALEWAY_GENAI_URL=https://your-endpoint.example.com/v1\n"
+                                                  "LLM_BASE_URL=https://example.com/v1\n"
+                                                  "SCALEWAY_PROJECT_COLOR=https://example.com\n"
+                                                  "GEMINI_PROTOCOL_PORT=443\n"})
+    assert [(u.line, u.provider, u.resolved_by) for u in report.usages] == [
+        (1, "albert", None), (2, "scaleway", "name")]

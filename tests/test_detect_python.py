@@ -73,9 +73,10 @@ CASES = [
     ("ollama cloud host", "import ollama\nc = ollama.Client(host='https://ollama.com')\n", [(2, "ollama-cloud", "non-eu")]),
     ("ollama local", "import ollama\nollama.chat(model='llama3.1:8b', messages=[])\n", [(1, "ollama", "local")]),
     # --- frameworks that route by name
-    ("langchain partner", "from langchain_mistralai import ChatMistralAI\nm = ChatMistralAI()\n", [(1, "mistral", "eu")]),
+    ("langchain partner", "from langchain_mistralai import ChatMistralAI\nm = ChatMistralAI()\n",
+     [(1, "mistral", "eu"), (2, "mistral", "eu")]),
     ("langchain legacy", "from langchain_community.chat_models import ChatOllama\nm = ChatOllama()\n",
-     [(1, "ollama", "local")]),
+     [(1, "ollama", "local"), (2, "ollama", "local")]),
     ("langchain core is nobody", "from langchain_core.prompts import ChatPromptTemplate\n", []),
     ("litellm prefix", "import litellm\nlitellm.completion(model='mistral/mistral-small-2409', messages=[])\n",
      [(2, "mistral", "eu")]),

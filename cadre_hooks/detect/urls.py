@@ -64,6 +64,20 @@ def is_local_host(host: str) -> bool:
     return ip.is_loopback or ip.is_private or ip.is_unspecified or ip.is_link_local
 
 
+_PLACEHOLDER_LABELS = ("your-", "your_", "my-", "changeme", "xxx", "placeholder")
+
+
+def is_placeholder_host(host: str) -> bool:
+    """A host that stands for "put yours here": the RFC 2606 example domains (`example.com`,
+    `api.example.org`, `*.example`, `*.test`, `*.invalid`) and names like `your-endpoint.com`."""
+    labels = host.split(".")
+    if host.endswith((".example", ".invalid", ".test")) or host in ("example.com", "example.org", "example.net"):
+        return True
+    if len(labels) >= 2 and ".".join(labels[-2:]) in ("example.com", "example.org", "example.net"):
+        return True
+    return any(label.startswith(_PLACEHOLDER_LABELS) for label in labels)
+
+
 def has_ai_path(url: Url) -> bool:
     path = url.path.rstrip("/")
     return any(path.endswith(p) or (p + "/") in path for p in AI_PATHS)

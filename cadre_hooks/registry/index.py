@@ -140,6 +140,7 @@ class Registry:
         self._loaders: list[tuple[str, str]] = []
         self._ops: dict[str, list[OperationSpec]] = {}
         self._star_ops: dict[str, list[OperationSpec]] = {}
+        self._module_ops: dict[str, OperationSpec] = {}
         self._names: list[tuple[tuple[str, ...], str]] = []
         self._spring: list[tuple[str, str]] = []
         self._dotnet: dict[str, str] = {}
@@ -327,6 +328,10 @@ class Registry:
         return (self.module_provider(qualname) is not None or self.client(qualname) is not None
                 or qualname in self._prefixes)
 
+    def generic_sdk(self, pid: str) -> bool:
+        """The provider's SDK is routinely pointed at others (`OPENAI_BASE_URL` may name any host)."""
+        return any(spec.generic and spec.provider == pid for spec in self._clients.values())
+
     def client(self, qualname: str) -> ClientSpec | None:
         return self._clients.get(qualname)
 
@@ -366,7 +371,9 @@ class Registry:
         path = str(data["path"])
         spec = OperationSpec(path, str(data["operation"]), str(data.get("model_arg", "model")),
                              data.get("model_position"), tuple(data.get("clients", own)))
-        if path.endswith(".*"):
+        if spec.clients == ("litellm",):
+            self._module_ops[path] = spec  # a module function (`litellm.completion`), never a method
+        elif path.endswith(".*"):
             self._star_ops.setdefault(path[:-2], []).append(spec)
         else:
             self._ops.setdefault(path, []).append(spec)
@@ -374,6 +381,8 @@ class Registry:
     def operation(self, client: str | None, path: str) -> OperationSpec | None:
         """What calling `path` on a client of qualified name `client` sends (None: not a registered operation).
         `client` None matches any client (a call on a value whose class is not known)."""
+        if client == "litellm":
+            return self._module_ops.get(path)
         parts = [p for p in path.split(".") if p not in _PASS_THROUGH]
         candidates = list(self._ops.get(".".join(parts), ()))
         for cut in range(len(parts) - 1, 0, -1):

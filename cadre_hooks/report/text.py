@@ -1,8 +1,14 @@
-"""`path:line:col: CODE message`, one line per finding, sorted; then a one-line summary."""
+"""`path:line:col: CODE message`, one line per finding, sorted; then a one-line summary.
+
+Findings of one file that say the same thing (same rule, provider and message: every call of one
+client, say) are one line at their first place, followed by the other lines: a pre-commit run on
+a file with twenty calls to a US provider stays readable. The JSON and SARIF reports keep one
+entry per place.
+"""
 
 from __future__ import annotations
 
-from cadre_hooks.model import Report
+from cadre_hooks.model import Finding, Report
 
 
 def skipped_for_size(report: Report) -> int:
@@ -12,12 +18,30 @@ def skipped_for_size(report: Report) -> int:
     return len({n.path for n in report.notices if n.kind == TOO_LARGE})
 
 
+def grouped(findings: list[Finding]) -> list[tuple[Finding, list[int]]]:
+    """Findings in order of place, those of one file with the same rule, provider and message
+    folded into the first one, with the lines of the others."""
+    groups: dict[tuple[str, str, str | None, str, str], tuple[Finding, list[int]]] = {}
+    for f in sorted(findings, key=lambda f: (f.path, f.line, f.column, f.rule)):
+        key = (f.path, f.rule, f.provider, f.severity, f.message)
+        if key in groups:
+            if f.line != groups[key][0].line and f.line not in groups[key][1]:
+                groups[key][1].append(f.line)
+        else:
+            groups[key] = (f, [])
+    return sorted(groups.values(), key=lambda g: (g[0].path, g[0].line, g[0].column, g[0].rule))
+
+
 def render(report: Report, lang: str) -> str:
     lines = []
     shown = [f for f in report.findings if not f.suppressed]
-    for f in sorted(shown, key=lambda f: (f.path, f.line, f.column, f.rule)):
+    for f, others in grouped(shown):
         level = "" if f.severity == "error" else f" [{'avertissement' if lang == 'fr' else 'warning'}]"
-        lines.append(f"{f.path}:{f.line}:{f.column}: {f.rule}{level} {f.message}")
+        also = ""
+        if others:
+            where = ", ".join(str(line) for line in others)
+            also = f" (aussi lignes {where})" if lang == "fr" else f" (also lines {where})"
+        lines.append(f"{f.path}:{f.line}:{f.column}: {f.rule}{level} {f.message}{also}")
     for n in report.notices:
         lines.append(f"{n.path}: {'note' if lang != 'fr' else 'remarque'}: {n.reason}")
     errors = sum(1 for f in shown if f.severity == "error")

@@ -111,6 +111,14 @@ def decide(ctx: DetectContext, path: str, entry: Entry) -> Detection | None:
     label = entry.key or "value"
     if value and ("." in value or "://" in value):
         for url, offset in _url_candidates(value):
+            parsed = urls.parse(url)
+            if parsed is not None and urls.is_placeholder_host(parsed.host) \
+                    and not _repoint_key(ctx, entry.key, key_pid):
+                # `ALBERT_API_URL=https://example.com/v1` in a sample file: the key's name decides.
+                placeholder = _placeholder(ctx, path, entry, url, offset, key_pid)
+                if placeholder is not None:
+                    return placeholder
+                continue
             if ctx.is_ai_url(url) or (key_pid is not None and "://" in url and urls.parse(url) is not None):
                 line, column = _at(entry, offset)
                 return Detection(path, line, column, "config", f"{label}: {safe_url(url)}", provider_hint=key_pid,
@@ -130,6 +138,38 @@ def decide(ctx: DetectContext, path: str, entry: Entry) -> Detection | None:
                 return Detection(path, line, column, "config", f"{label} reads {name}", provider_hint=pid,
                                  statement_line=line)
     return None
+
+
+_ENDPOINT_WORDS = frozenset({"url", "uri", "endpoint", "base", "host", "server"})
+
+
+def _repoint_key(ctx: DetectContext, key: str | None, key_pid: str | None) -> bool:
+    """`OPENAI_BASE_URL`: the endpoint variable of an SDK routinely pointed at other providers, whose
+    value (even `https://gateway.example.org`) says more than its name."""
+    from cadre_hooks.detect.python.names import words
+
+    return key_pid is not None and bool(_ENDPOINT_WORDS.intersection(words(key or ""))) \
+        and ctx.registry.generic_sdk(key_pid)
+
+
+def _placeholder(ctx: DetectContext, path: str, entry: Entry, url: str, offset: int,
+                 key_pid: str | None) -> Detection | None:
+    """A placeholder URL defers to its key: a provider's own variable, or an endpoint key whose name
+    names exactly one provider (`SCALEWAY_GENAI_URL`; never a generic `LLM_BASE_URL`)."""
+    from cadre_hooks.detect.python.names import words
+
+    line, column = _at(entry, offset)
+    evidence = f"{entry.key or 'value'}: {safe_url(url)} (placeholder)"
+    parts = words(entry.key or "")
+    if key_pid is not None:
+        return Detection(path, line, column, "config", evidence, provider_hint=key_pid, statement_line=line)
+    if not _ENDPOINT_WORDS.intersection(parts):
+        return None
+    named = ctx.registry.named_providers(parts)
+    if len(named) != 1:
+        return None
+    return Detection(path, line, column, "config", evidence, generic=True, endpoint_unresolved=True,
+                     named_provider=named.pop(), named_by=entry.key, statement_line=line)
 
 
 def assignment(text: str) -> tuple[str, str] | None:

@@ -16,10 +16,11 @@ tokens (source.py).
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
 import re
 
-from cadre_hooks.detect.python.callsites import operation_pattern
+from cadre_hooks.detect.python.callsites import SESSION_CLASSES, operation_pattern
 from cadre_hooks.detect.python.calls import MODEL_ARGS, CallAnalysis, relevant_import
 from cadre_hooks.detect.python.values import dotted, statements
 from cadre_hooks.model import Detection
@@ -28,10 +29,10 @@ MODEL_WORDS = (*MODEL_ARGS, "__import__")
 
 
 @functools.lru_cache(maxsize=512)
-def _relevance_pattern(names: tuple[str, ...], operations: str) -> re.Pattern[str]:
+def _relevance_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """Compiled once per set of imported names (compiling costs more than searching)."""
     words = [re.escape(n) for n in names] + list(MODEL_WORDS)
-    return re.compile("|".join([r"\b(?:" + "|".join(words) + r")\b", operations, "://", r":\d{2,5}\b",
+    return re.compile("|".join([r"\b(?:" + "|".join(words) + r")\b", "://", r":\d{2,5}\b",
                                 r"\.(?:com|ai|io|net|cloud|eu|fr|de|xyz|gouv|co|app|dev|org|aws|cn)\b"]))
 
 
@@ -39,6 +40,7 @@ class PythonAnalyzer(CallAnalysis):
     """Walks one module once; collects detections, model names and the names bound to AI clients."""
 
     _relevant: re.Pattern[str] | None = None
+    _operation_lines: list[int]
 
     def run(self) -> None:
         self.repointed_modules = set()
@@ -116,12 +118,30 @@ class PythonAnalyzer(CallAnalysis):
         names |= self._bound_to_relevant_calls(names)
         if self.uses_boto3:
             names |= {"client", "resource"}
-        return _relevance_pattern(tuple(sorted(names)), operation_pattern(self.registry))
+        self._operation_lines = self._lines_with_operations()
+        return _relevance_pattern(tuple(sorted(names)))
+
+    def _lines_with_operations(self) -> list[int]:
+        """Lines whose text holds an operation-shaped call (`.chat.completions.create`, `.ocr.process`):
+        one search over the module, instead of one per expression."""
+        text = self.source.text
+        found = [m.start() for m in operation_pattern(self.registry).finditer(text)]
+        if not found:
+            return []
+        starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        return sorted({bisect.bisect_right(starts, offset) for offset in found})
+
+    def _operation_between(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self._operation_lines, start)
+        return index < len(self._operation_lines) and self._operation_lines[index] <= end
 
     def _bound_to_relevant_calls(self, names: set[str]) -> set[str]:
-        """Names (last part) assigned from a call of a relevant import (`self.http = httpx.Client(...)`,
-        `with requests.Session() as s`): their calls (`s.post(...)`) must be walked too."""
-        if not names:
+        """Names (last part) bound to an HTTP session (`self.http = httpx.Client(...)`, `with
+        requests.Session() as s`): their calls (`s.post(...)`) must be walked too."""
+        text = self.source.text
+        if "Session" not in text and "session" not in text and "Client" not in text:
+            return set()  # no session built here: skip the walk
+        if not any(target.split(".")[0] in ("requests", "httpx", "aiohttp") for target in self.bound.values()):
             return set()
         found: set[str] = set()
         for stmt in statements(self.tree):
@@ -135,10 +155,10 @@ class PythonAnalyzer(CallAnalysis):
             for target, value in pairs:
                 if isinstance(value, ast.Await):
                     value = value.value
-                head = (dotted(value.func) or "").split(".")[0] if isinstance(value, ast.Call) else ""
-                name = dotted(target)
-                if head in names and name:
-                    found.add(name.rsplit(".", 1)[-1])
+                if isinstance(value, ast.Call) and self._qname(value.func) in SESSION_CLASSES:
+                    name = dotted(target)
+                    if name:
+                        found.add(name.rsplit(".", 1)[-1])
         return found
 
     def _span(self, node: ast.expr) -> str:
@@ -146,7 +166,8 @@ class PythonAnalyzer(CallAnalysis):
         return self.lines[start - 1] if start == end else "\n".join(self.lines[start - 1:end])
 
     def _expr(self, root: ast.expr) -> None:
-        if self._relevant is not None and not self._relevant.search(self._span(root)):
+        if self._relevant is not None and not self._relevant.search(self._span(root)) \
+                and not self._operation_between(root.lineno, root.end_lineno or root.lineno):
             return
         stack: list[ast.AST] = [root]
         while stack:

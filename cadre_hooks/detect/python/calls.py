@@ -7,7 +7,6 @@ import ast
 from collections.abc import Iterator
 
 from cadre_hooks.detect.python.callsites import SESSION_CLASSES, CallSites
-from cadre_hooks.detect.python.names import named_words
 from cadre_hooks.detect.python.state import LANGCHAIN_LEGACY, LANGCHAIN_ROUTERS, Owner, passive
 from cadre_hooks.detect.python.values import Unresolved, Value, dotted
 from cadre_hooks.model import ModelRef
@@ -168,7 +167,9 @@ class CallAnalysis(CallSites):
         evidence = self._code(node.func) + "(…)"
         fields: dict[str, object] = {"provider_hint": owner.provider, "region": region}
         at: ast.expr = node
-        registered = self.registry.client(qname) is not None or switched is not None
+        # A client class of the registry, or a LangChain chat model or embeddings class (`ChatMistralAI`).
+        registered = self.registry.client(qname) is not None or switched is not None \
+            or self.registry.langchain_class(qname.rsplit(".", 1)[-1]) == owner.provider
         repointed = any(qname == m or qname.startswith(m + ".") for m in self.repointed_modules)
         if endpoint_arg is not None:
             at = kwargs[endpoint_arg]
@@ -204,19 +205,6 @@ class CallAnalysis(CallSites):
             default = decided and endpoint_arg is None and not owner.single and region_arg is None \
                 and not any(k.arg is None for k in node.keywords)
             group.uses.append((decided and not default) or repointed)
-
-    def _unresolved_fields(self, at: ast.expr, value: Value, ignore: str | None) -> dict[str, object]:
-        """An endpoint that cannot be evaluated: the environment variable it comes from, and the one
-        provider its names name, if any (`settings.albert_api_url`)."""
-        if not isinstance(value, Unresolved):
-            return {}
-        fields: dict[str, object] = {"endpoint_env": value.env, "endpoint_unresolved": True}
-        named: set[str] = set()
-        for words in named_words(at, value.env):
-            named |= self.registry.named_providers(words, ignore)
-        if len(named) == 1:
-            fields.update(named_provider=named.pop(), named_by=value.env or self._code(at, 60))
-        return fields
 
     def module_setting(self, target: ast.Attribute, value: ast.expr) -> None:
         """`openai.base_url = "..."` (the module-level client of openai < 1 and of some SDKs still): the

@@ -20,9 +20,11 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from cadre_hooks.detect.python.state import ModuleState
-from cadre_hooks.detect.python.values import Scope, dotted
+from cadre_hooks.detect.python.names import named_words
+from cadre_hooks.detect.python.values import Evaluator, Scope, Unresolved, Value, dotted
 from cadre_hooks.model import Detection
 from cadre_hooks.registry import Registry
 
@@ -64,23 +66,35 @@ class _Candidate:
 
 
 @functools.lru_cache(maxsize=8)
-def operation_pattern(registry: Registry) -> str:
-    """A regex alternative matching the source of any call shaped like a registered operation or an
-    AI HTTP path: what the relevance filter must let through for call sites to be seen."""
+def operation_pattern(registry: Registry) -> Any:
+    """A pattern matching the source of any call shaped like a registered operation or an AI HTTP path:
+    what the relevance filter must let through for call sites to be seen. Compiled with RE2 where it
+    is installed (one linear pass over a module, whatever the number of operations), else with `re`."""
     parts = []
     for path in sorted(registry.operation_paths):
         parts.append(re.escape(path[:-2]) + r"\." if path.endswith(".*") else re.escape(path) + r"\b")
-    parts.extend(re.escape(s) for s in registry.http_suffixes())
-    return r"\b(?:" + "|".join(parts) + ")"
+    suffixes = [re.escape(s) for s in registry.http_suffixes()]  # they start with "/": no word edge before
+    pattern = r"\b(?:" + "|".join(parts) + ")|" + "|".join(suffixes)
+    try:
+        import re2
+
+        options = re2.Options()
+        options.max_mem = 32 << 20
+        return re2.compile(pattern, options=options)
+    except (ImportError, Exception):  # noqa: BLE001 - RE2 missing or refusing the pattern: `re` does it
+        return re.compile(pattern)
 
 
 class CallSites(ModuleState):
     """Collects client constructions and operation-shaped calls, then resolves them to call usages."""
 
     resolve_client: ClientResolver | None = None
+    exports_only = False  # another module analysed for its clients: its own call sites are not needed
 
     def _call_sites_init(self) -> None:
         self.client_infos: dict[int, ClientInfo] = {}
+        self._attribute_memo: dict[tuple[int, str], ClientInfo | None] = {}
+        self._exported_memo: dict[str, ClientInfo | None] = {}
         self._candidates: list[_Candidate] = []
         self._http_candidates: list[_Candidate] = []
 
@@ -120,8 +134,23 @@ class CallSites(ModuleState):
             self._http_candidates.append(_Candidate(node, ((receivers[-1], attrs[-1]),), self._current_scope(),
                                                     where, self._statement))
 
+    def _unresolved_fields(self, at: ast.expr, value: Value, ignore: str | None) -> dict[str, object]:
+        """An endpoint that cannot be evaluated: the environment variable it comes from, and the one
+        provider its names name, if any (`settings.albert_api_url`)."""
+        if not isinstance(value, Unresolved):
+            return {}
+        fields: dict[str, object] = {"endpoint_env": value.env, "endpoint_unresolved": True}
+        named: set[str] = set()
+        for words in named_words(at, value.env):
+            named |= self.registry.named_providers(words, ignore)
+        if len(named) == 1:
+            fields.update(named_provider=named.pop(), named_by=value.env or self._code(at, 60))
+        return fields
+
     # --- once the module is known -------------------------------------------------------
     def _finish_call_sites(self) -> None:
+        if self.exports_only:
+            return
         for cand in self._candidates:
             for base, path in cand.bases:
                 info = self.client_of(base, cand.where, 0)
@@ -183,8 +212,14 @@ class CallSites(ModuleState):
             expr = expr.value
         if isinstance(expr, ast.Call):
             info = self.client_infos.get(id(expr))
+            if info is None and isinstance(expr.func, ast.Name):
+                klass = self._module_class(expr.func.id)
+                if klass is not None:
+                    return self._subclass_client(klass)
             return info if info is not None else self._factory(expr.func, where, depth + 1)
         if isinstance(expr, ast.Name):
+            if expr.id == "self" and where.klass is not None:
+                return self._subclass_client(where.klass)  # `self.post(...)` in a session subclass
             return self._name_client(expr.id, where, depth + 1)
         if isinstance(expr, ast.Attribute):
             if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
@@ -205,6 +240,12 @@ class CallSites(ModuleState):
 
     def exported_client(self, name: str, depth: int) -> ClientInfo | None:
         """The client a module-level name of this module stands for (a global, or a factory's result)."""
+        if name not in self._exported_memo:
+            self._exported_memo[name] = None  # a cycle finds nothing
+            self._exported_memo[name] = self._exported(name, depth)
+        return self._exported_memo[name]
+
+    def _exported(self, name: str, depth: int) -> ClientInfo | None:
         function = self._module_function(name)
         if function is not None:
             return self._returns(function, _Where(), depth + 1)
@@ -237,6 +278,13 @@ class CallSites(ModuleState):
         return None
 
     def _attribute_client(self, klass: ast.ClassDef, attr: str, depth: int) -> ClientInfo | None:
+        key = (id(klass), attr)
+        if key not in self._attribute_memo:
+            self._attribute_memo[key] = None  # `self.a = self.b; self.b = self.a` finds nothing
+            self._attribute_memo[key] = self._find_attribute_client(klass, attr, depth)
+        return self._attribute_memo[key]
+
+    def _find_attribute_client(self, klass: ast.ClassDef, attr: str, depth: int) -> ClientInfo | None:
         for stmt in klass.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 values = self._table(stmt).get("self." + attr)
@@ -288,6 +336,39 @@ class CallSites(ModuleState):
                 return info
         return self._annotated(fn.returns) if fn.returns is not None else None
 
+    def _module_class(self, name: str) -> ast.ClassDef | None:
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.ClassDef) and stmt.name == name:
+                return stmt
+        return None
+
+    def _subclass_client(self, klass: ast.ClassDef) -> ClientInfo | None:
+        """A class of the module that extends an HTTP session (`class Albert(httpx.Client)`): its base
+        URL is the `base_url=` its `__init__` gives `super().__init__`, or its `base_url` attribute."""
+        session = next((q for q in (self._qname(b) for b in klass.bases) if q in SESSION_CLASSES), None)
+        if session is None:
+            return None
+        base: ast.expr | None = None
+        scope = Scope(self.scope.module_names, self.scope.imports, self.scope.classes, klass=self._table(klass))
+        for stmt in klass.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__":
+                for node in ast.walk(stmt):
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                            and node.func.attr == "__init__":
+                        base = next((k.value for k in node.keywords if k.arg == "base_url"), base)
+                scope = Scope(self.scope.module_names, self.scope.imports, self.scope.classes,
+                              function=self._table(stmt), klass=self._table(klass))
+        if base is None and "base_url" in self._table(klass):
+            base = self._table(klass)["base_url"][-1]
+        if base is None:
+            return ClientInfo(session, self._template(klass.bases[0], None, generic=True), http=True)
+        value = Evaluator(self.evaluator.resolve_import).evaluate(base, scope)  # the literal stays an endpoint
+        if isinstance(value, str):
+            template = self._template(base, None, generic=True, endpoint=value if self.is_ai_url(value) else None)
+            return ClientInfo(session, template, http=True, base_url=value)
+        fields = self._unresolved_fields(base, value, None)
+        return ClientInfo(session, self._template(base, None, generic=True, **fields), http=True)
+
     def _module_function(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         for stmt in self.tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
@@ -312,6 +393,27 @@ class CallSites(ModuleState):
             template = next(iter(built))
             return ClientInfo(qname, dataclasses.replace(template, model=None))
         return ClientInfo(qname, self._template(annotation, owner.provider))
+
+
+def may_hold_client(tree: ast.Module, scope: Scope, name: str) -> bool:
+    """Can the module-level `name` of this module be an AI client? A cheap look before analysing the
+    module: a function that returns something, a name bound to a call that does not build one of the
+    module's own classes, to another name, or imported from elsewhere."""
+    own_classes = {s.name for s in tree.body if isinstance(s, ast.ClassDef)}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            return any(not isinstance(v, ast.Constant) for v in _returned(stmt)) or stmt.returns is not None
+    if name in scope.imports:
+        return True
+    for value in scope.module_names.get(name, ()):
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call):
+            if (dotted(value.func) or "").split(".")[0] not in own_classes:
+                return True
+        elif isinstance(value, (ast.Name, ast.Attribute, ast.IfExp, ast.BoolOp)):
+            return True
+    return False
 
 
 def join_url(base: str, path: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python.analysis import PythonAnalyzer
-from cadre_hooks.detect.python.callsites import MAX_DEPTH, ClientInfo, ClientResolver
+from cadre_hooks.detect.python.callsites import MAX_DEPTH, ClientInfo, ClientResolver, may_hold_client
 from cadre_hooks.detect.python.keyreads import key_reads
 from cadre_hooks.detect.python.project import MAX_MODULE_BYTES, ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
@@ -40,6 +40,9 @@ def client_resolver(path: str, ctx: DetectContext, project: ProjectIndex) -> Cli
         target = project.locate(path, module_name, level)
         if target is None:
             return None
+        parsed = project.parsed(target)
+        if parsed is None or not may_hold_client(parsed[0], parsed[1], name):
+            return None  # a class, a constant, an object of the project's own class: no analysis needed
         other = _module_analysis(target, ctx, project)
         if other is None:
             return None
@@ -64,18 +67,22 @@ def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \
     key = (str(target), st.st_size, st.st_mtime_ns)
     if key in _ANALYSED:
         return _ANALYSED[key]
-    if len(_ANALYSED) > 512:
+    if len(_ANALYSED) > 64:  # each keeps a tree: bound the memory
         _ANALYSED.clear()
     _ANALYSED[key] = None  # an import cycle finds nothing rather than recursing
     if st.st_size > MAX_MODULE_BYTES:
         return None
     from cadre_hooks.safeio import Refused, read_in_root
 
+    parsed = project.parsed(target)  # the tree the resolver's first look parsed: not parsed twice
     try:
         source = read(rel, read_in_root(ctx.root.resolve(), rel, MAX_MODULE_BYTES))  # never a FIFO or a device
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source.text)
+        if parsed is not None:
+            tree = parsed[0]
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source.text)
     except (Refused, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     outer = project.reads
@@ -83,6 +90,7 @@ def _module_analysis(target: Path, ctx: DetectContext, project: ProjectIndex) \
     try:
         analyzer = PythonAnalyzer(rel, source, tree, ctx, lambda m, n, lvl, d: project.constant(rel, m, n, lvl, d))
         analyzer.resolve_client = client_resolver(rel, ctx, project)
+        analyzer.exports_only = True
         analyzer.run()
     except RecursionError:
         return None

@@ -57,6 +57,10 @@ class ProjectIndex:
                 pass
         return None
 
+    def parsed(self, path: Path) -> tuple[ast.Module, Scope] | None:
+        """The module at `path` parsed, with its module-level scope (kept while the file is unchanged)."""
+        return self._parsed(path)
+
     def _parsed(self, path: Path) -> tuple[ast.Module, Scope] | None:
         try:
             st = path.stat()
