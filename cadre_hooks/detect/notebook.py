@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python import fallback, scan_source
-from cadre_hooks.detect.python.source import read
+from cadre_hooks.detect.python.source import parses, read
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice
 from cadre_hooks.sdkscope import DEFAULT_FACT
 
@@ -206,19 +206,9 @@ def _ended(line: str) -> str:
     return line if line.endswith(("\n", "\r")) else line + "\n"
 
 
-def _parses(code: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
-
-
 def _neutralise(lines: list[str]) -> list[str]:
     """IPython-only lines replaced by Python that binds the same names, line for line."""
-    if _parses("".join(lines)):
+    if parses("".join(lines)):
         return lines  # plain Python: a `%` starting a line of a string stays as it is
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
@@ -246,7 +236,7 @@ def _neutralise(lines: list[str]) -> list[str]:
 
 def _broken_cells(cells: list[_Cell]) -> dict[int, str]:
     """Cells that are not Python even with newer syntax lowered, and why."""
-    if _parses("".join(_ended(line) for cell in cells for line in cell.lines)):
+    if parses("".join(_ended(line) for cell in cells for line in cell.lines)):
         return {}
     from cadre_hooks.detect.python.lowering import parse_lowered
 

@@ -34,6 +34,8 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
+from cadre_hooks.detect.python.source import parses
+
 if TYPE_CHECKING:
     import libcst as cst
 
@@ -91,7 +93,7 @@ def lower(text: str) -> str | None:
     pending: list[str] = []  # consecutive statements to lower, in one libcst call
     for first, last in zip(bounds, bounds[1:]):
         chunk = "".join(lines[first:last])
-        if not _parses(chunk):
+        if not parses(chunk):
             pending.append(chunk)
             continue
         if pending:
@@ -107,16 +109,6 @@ def lower(text: str) -> str | None:
             return "".join(out) + lowered
     # The split may have cut a statement the tokenizer misread: try the whole file at once.
     return _lower_chunk(text) if len(starts) > 1 else None
-
-
-def _parses(code: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
 
 
 def _lower_chunk(code: str) -> str | None:

@@ -7,8 +7,10 @@ its statement, so a suppression there covers the whole statement.)
 
 from __future__ import annotations
 
+import ast
 import io
 import tokenize
+import warnings
 from dataclasses import dataclass
 
 from cadre_hooks.detect.suppress import parse_comment
@@ -51,3 +53,16 @@ def read(path: str, data: bytes) -> Source:
     except (tokenize.TokenError, SyntaxError):
         pass  # a file that does not tokenize keeps the suppressions found before the error
     return Source(text, encoding, notice, tuple(suppressions))
+
+
+def parses(code: str) -> bool:
+    """Whether this Python's own parser accepts `code`, quietly: the notebook reader and the
+    syntax lowering both ask it before doing more work, and must agree on what "parses" means
+    (a SyntaxWarning is not a failure; a null byte, a too deep nesting or a huge file are)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
