@@ -32,12 +32,14 @@ import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cadre_hooks.detect.python.source import parses
 
 if TYPE_CHECKING:
     import libcst as cst
+
+_Definition = TypeVar("_Definition", "cst.FunctionDef", "cst.ClassDef")
 
 _FSTRING = "__cadre_fstring__"  # marker call: the parts of an f-string, in order
 _FVALUE = "__cadre_fvalue__"  # marker call: one replacement field (value, conversion, format spec)
@@ -212,7 +214,9 @@ def _lowering(module: cst.Module) -> cst.CSTTransformer:
             return ("\\" + self.newline) * breaks
 
         # --- 3.12: type parameters and `type` statements
-        def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        def _without_type_parameters(self, updated: _Definition) -> _Definition:
+            """`def f[T](...)` and `class C[T]` lose their `[T]` the same way (one rule for both,
+            so they cannot drift): the name keeps its place and any line break in it is kept."""
             if updated.type_parameters is None or older_than >= (3, 12):
                 return updated
             keep = self._continuations(updated.type_parameters)
@@ -220,13 +224,11 @@ def _lowering(module: cst.Module) -> cst.CSTTransformer:
                                         whitespace_after_name=cst.SimpleWhitespace(" " + keep if keep else ""),
                                         whitespace_after_type_parameters=cst.SimpleWhitespace(""))
 
+        def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+            return self._without_type_parameters(updated)
+
         def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
-            if updated.type_parameters is None or older_than >= (3, 12):
-                return updated
-            keep = self._continuations(updated.type_parameters)
-            return updated.with_changes(type_parameters=None,
-                                        whitespace_after_name=cst.SimpleWhitespace(" " + keep if keep else ""),
-                                        whitespace_after_type_parameters=cst.SimpleWhitespace(""))
+            return self._without_type_parameters(updated)
 
         def leave_TypeAlias(self, original: cst.TypeAlias,
                             updated: cst.TypeAlias) -> cst.TypeAlias | cst.Assign:
