@@ -10,8 +10,8 @@ left out unless asked for. The token is sent only to the API's own host, never w
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from cadre_hooks.audit.sources import ForgeOptions, Target
@@ -52,16 +52,7 @@ def _github(org: str, spec: str, options: ForgeOptions) -> Iterator[Target]:
             raise
         # Not an organisation: a user's own repositories (`github:someone`).
         items = list(_pages(f"{api}/users/{owner}/repos?type=owner&per_page=100", headers, spec))
-    for item in items:
-        if item.get("archived") and not options.include_archived:
-            continue
-        if item.get("fork") and not options.include_forks:
-            continue
-        clone = item.get("ssh_url") if options.protocol == "ssh" else item.get("clone_url")
-        name = item.get("full_name")
-        if isinstance(clone, str) and isinstance(name, str):
-            branch = item.get("default_branch")
-            yield Target(name, clone, True, spec, branch if isinstance(branch, str) else None)
+    yield from _targets(items, spec, options, _GITHUB_FIELDS)
 
 
 def _gitlab(group: str, spec: str, options: ForgeOptions) -> Iterator[Target]:
@@ -71,13 +62,34 @@ def _gitlab(group: str, spec: str, options: ForgeOptions) -> Iterator[Target]:
     if not options.include_archived:
         query += "&archived=false"
     url = f"{options.gitlab_url.rstrip('/')}/api/v4/groups/{quote(group, safe='')}/projects?{query}"
-    for item in _pages(url, headers, spec):
+    yield from _targets(_pages(url, headers, spec), spec, options, _GITLAB_FIELDS)
+
+
+class _Fields(NamedTuple):
+    """Where a forge's repository object keeps what a target needs (the rest is the same)."""
+
+    fork: str
+    ssh_url: str
+    https_url: str
+    name: str
+
+
+_GITHUB_FIELDS = _Fields(fork="fork", ssh_url="ssh_url", https_url="clone_url", name="full_name")
+_GITLAB_FIELDS = _Fields(fork="forked_from_project", ssh_url="ssh_url_to_repo", https_url="http_url_to_repo",
+                         name="path_with_namespace")
+
+
+def _targets(items: Iterable[dict[str, Any]], spec: str, options: ForgeOptions,
+             fields: _Fields) -> Iterator[Target]:
+    """The repositories of a listing as targets: GitHub and GitLab apply the same choices (archived,
+    forks, clone protocol) to differently named fields, so the choices live in one place."""
+    for item in items:
         if item.get("archived") and not options.include_archived:
             continue
-        if item.get("forked_from_project") and not options.include_forks:
+        if item.get(fields.fork) and not options.include_forks:
             continue
-        clone = item.get("ssh_url_to_repo") if options.protocol == "ssh" else item.get("http_url_to_repo")
-        name = item.get("path_with_namespace")
+        clone = item.get(fields.ssh_url) if options.protocol == "ssh" else item.get(fields.https_url)
+        name = item.get(fields.name)
         if isinstance(clone, str) and isinstance(name, str):
             branch = item.get("default_branch")
             yield Target(name, clone, True, spec, branch if isinstance(branch, str) else None)
