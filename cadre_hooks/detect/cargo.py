@@ -52,9 +52,7 @@ def declared(ctx: DetectContext, path: str, text: TomlText, table: tuple[str, ..
         provider = ctx.registry.cargo(crate)
         if provider is None:
             continue
-        own = text.headers.get((*table, key))  # [dependencies.async-openai]
-        at = (own[0] + 1, text.code[own[0]].find(key) + 1) if own else text.find_key(key, start)
-        line, column = at or (start + 1, 1)
+        line, column = text.entry_position(table, key, start)  # [dependencies.async-openai]
         version = value if isinstance(value, str) else value.get("version") if isinstance(value, dict) else None
         evidence = f"{crate} {version}" if isinstance(version, str) else crate
         found.append(Detection(path, line, column, "dependency", evidence, provider_hint=provider,

@@ -75,9 +75,7 @@ def declared(ctx: DetectContext, path: str, text: TomlText, table: tuple[str, ..
             provider = ctx.registry.pypi(name)
             if provider is None:
                 continue
-            own = text.headers.get((*table, name))  # [tool.poetry.dependencies.openai]
-            at = (own[0] + 1, text.code[own[0]].find(name) + 1) if own else text.find_key(name, start)
-            line, column = at or (start + 1, 1)
+            line, column = text.entry_position(table, name, start)  # [tool.poetry.dependencies.openai]
             found.append(Detection(path, line, column, "dependency", f"{name} ({'.'.join(table)})",
                                    provider_hint=provider, statement_line=line))
         return found

@@ -98,6 +98,15 @@ class TomlText:
                 return index + 1, match.start() + 1
         return None
 
+    def entry_position(self, table: tuple[str, ...], key: str, start: int) -> tuple[int, int]:
+        """1-based line and column of the entry `key` of `table` (whose header is at line index
+        `start`): its own `[table.key]` header when it has one (`[dependencies.async-openai]`),
+        else its `key =` line, else the table's header. Cargo and pyproject dependency tables are
+        both written either way, so both ask here."""
+        own = self.headers.get((*table, key))
+        at = (own[0] + 1, self.code[own[0]].find(key) + 1) if own else self.find_key(key, start)
+        return at or (start + 1, 1)
+
     def find_string(self, value: str, start: int = 0) -> tuple[int, int] | None:
         """1-based line and column of the first character of the string `value`, from line index `start`."""
         first = value.splitlines()[0] if value.strip() else value
