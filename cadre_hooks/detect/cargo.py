@@ -16,7 +16,7 @@ from cadre_hooks.detect.config.entries import unique
 from cadre_hooks.detect.config.tomlfile import toml_detections
 from cadre_hooks.detect.config.tomltext import TOMLDecodeError, TomlText, loads
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.textfile import read_structured
+from cadre_hooks.detect.textfile import read_structured, registered_pieces
 from cadre_hooks.model import Detection, FileScan
 
 DEPENDENCY_TABLES = ("dependencies", "dev-dependencies", "dev_dependencies", "build-dependencies",
@@ -63,13 +63,13 @@ def declared(ctx: DetectContext, path: str, text: TomlText, table: tuple[str, ..
 def _line_scan(ctx: DetectContext, path: str, text: str) -> tuple[Detection, ...]:
     """A file tomllib rejects: `name = ...` keys that are registered crates, plus the config line scan."""
     found: list[Detection | None] = list(linescan.scan_text(ctx, path, text))
-    for number, line in enumerate(TomlText(text).code, start=1):
-        key = line.split("=", 1)[0].strip().strip("\"'") if "=" in line else ""
-        provider = ctx.registry.cargo(key) if key else None
-        if provider:
-            found.append(Detection(path, number, line.find(key) + 1, "dependency", key, provider_hint=provider,
-                                   statement_line=number))
+    found += registered_pieces(path, TomlText(text).code, _line_key, ctx.registry.cargo)
     return unique(found)
+
+
+def _line_key(line: str) -> list[str]:
+    key = line.split("=", 1)[0].strip().strip("\"'") if "=" in line else ""
+    return [key] if key else []
 
 
 def scan_cargo_toml(path: str, data: bytes, ctx: DetectContext) -> FileScan:

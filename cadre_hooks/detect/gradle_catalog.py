@@ -12,7 +12,7 @@ from typing import Any
 from cadre_hooks.detect.config.entries import unique
 from cadre_hooks.detect.config.tomltext import TOMLDecodeError, TomlText, loads
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.textfile import read_structured
+from cadre_hooks.detect.textfile import read_structured, registered_pieces
 from cadre_hooks.model import Detection, FileScan
 
 
@@ -32,14 +32,12 @@ def coordinate(entry: Any) -> str | None:
 
 
 def _line_scan(ctx: DetectContext, path: str, text: str) -> tuple[Detection, ...]:
-    found: list[Detection | None] = []
-    for number, line in enumerate(TomlText(text).code, start=1):
-        for part in line.split('"')[1::2]:
-            at = coordinate(part)
-            provider = ctx.registry.maven(at) if at else None
-            if provider:
-                found.append(Detection(path, number, line.find(part) + 1, "dependency", part,
-                                       provider_hint=provider, statement_line=number))
+    def provider_of(part: str) -> str | None:
+        at = coordinate(part)
+        return ctx.registry.maven(at) if at else None
+
+    found: list[Detection | None] = list(registered_pieces(path, TomlText(text).code,
+                                                           lambda line: line.split('"')[1::2], provider_of))
     return unique(found)
 
 

@@ -19,7 +19,7 @@ from cadre_hooks.detect.config.tomlfile import OWN_TABLE, toml_detections
 from cadre_hooks.detect.config.tomltext import TOML_ERRORS, TomlText, loads, toml_reason
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.requirements import requirement_name
-from cadre_hooks.detect.textfile import Parsed, read_structured
+from cadre_hooks.detect.textfile import Parsed, read_structured, registered_pieces
 from cadre_hooks.model import Detection, FileScan
 
 PIPFILE_NOT_PACKAGES = frozenset({"source", "requires", "scripts", "pipenv"})
@@ -94,15 +94,17 @@ def declared(ctx: DetectContext, path: str, text: TomlText, table: tuple[str, ..
 def _line_scan(ctx: DetectContext, path: str, text: str) -> tuple[Detection, ...]:
     """A file tomllib rejects: quoted requirement strings, line by line, plus the config line scan."""
     found: list[Detection | None] = list(linescan.scan_text(ctx, path, text))
-    for number, line in enumerate(TomlText(text).code, start=1):
-        for quote in ('"', "'"):
-            for part in line.split(quote)[1::2]:
-                name = requirement_name(part)
-                provider = ctx.registry.pypi(name) if name else None
-                if name and provider:
-                    found.append(Detection(path, number, line.find(part) + 1, "dependency", part,
-                                           provider_hint=provider, statement_line=number))
+    def provider_of(part: str) -> str | None:
+        name = requirement_name(part)
+        return ctx.registry.pypi(name) if name else None
+
+    found += registered_pieces(path, TomlText(text).code, _quoted, provider_of)
     return unique(found)
+
+
+def _quoted(line: str) -> list[str]:
+    """The strings of a line, in double then in single quotes."""
+    return [part for quote in ('"', "'") for part in line.split(quote)[1::2]]
 
 
 def _read(path: str, data: bytes, ctx: DetectContext) -> Parsed[dict[str, Any]] | FileScan:

@@ -56,6 +56,21 @@ def fell_back(path: str, notices: tuple[Notice, ...], suppressions: tuple[Suppre
                     notices=(*notices, Notice(path, f"not {what} ({reason}); scanned line by line")))
 
 
+def registered_pieces(path: str, lines: Iterable[str], pieces: Callable[[str], Iterable[str]],
+                      provider_of: Callable[[str], str | None]) -> list[Detection]:
+    """A manifest its parser rejected, read line by line: each piece of a line (`pieces`: a key,
+    the quoted strings...) that `provider_of` knows is a `dependency` usage at its column. Cargo,
+    pyproject and Gradle catalog fall-backs differ only in what a piece is and who knows it."""
+    found = []
+    for number, line in enumerate(lines, start=1):
+        for piece in pieces(line):
+            provider = provider_of(piece)
+            if provider:
+                found.append(Detection(path, number, line.find(piece) + 1, "dependency", piece,
+                                       provider_hint=provider, statement_line=number))
+    return found
+
+
 def json_reason(err: Exception) -> str:
     """One line on why a JSON document did not load."""
     import json
