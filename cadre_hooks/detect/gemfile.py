@@ -13,9 +13,8 @@ import functools
 from typing import TYPE_CHECKING
 
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import Detection, FileScan
+from cadre_hooks.detect.tree_manifest import scan_tree_manifest
+from cadre_hooks.model import FileScan
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -69,13 +68,5 @@ def declared_gems(root: Node, gemspec: bool) -> list[tuple[str, Node]]:
 
 
 def scan_gemfile(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    text, notices = decode(path, data)
-    tree = parser().parse(text.encode("utf-8"))
-    detections = []
-    for name, node in declared_gems(tree.root_node, path.lower().endswith(".gemspec")):
-        provider = ctx.registry.gem(name)
-        if provider:
-            line, column = node.start_point[0] + 1, node.start_point[1] + 1
-            detections.append(Detection(path, line, column, "dependency", name, provider_hint=provider,
-                                        statement_line=line))
-    return FileScan(path, detections=tuple(detections), suppressions=scan_lines(path, text), notices=notices)
+    gemspec = path.lower().endswith(".gemspec")
+    return scan_tree_manifest(path, data, parser(), lambda root: declared_gems(root, gemspec), ctx.registry.gem)

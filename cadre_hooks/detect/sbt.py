@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.suppress import scan_lines
-from cadre_hooks.detect.textfile import decode
-from cadre_hooks.model import Detection, FileScan
+from cadre_hooks.detect.tree_manifest import scan_tree_manifest
+from cadre_hooks.model import FileScan
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -54,13 +53,4 @@ def modules(root: Node) -> Iterator[tuple[str, Node]]:
 
 
 def scan_sbt(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    text, notices = decode(path, data)
-    tree = parser().parse(text.encode("utf-8"))
-    found = []
-    for coordinate, node in modules(tree.root_node):
-        provider = ctx.registry.maven(coordinate)
-        if provider:
-            line, column = node.start_point[0] + 1, node.start_point[1] + 1
-            found.append(Detection(path, line, column, "dependency", coordinate, provider_hint=provider,
-                                   statement_line=line))
-    return FileScan(path, detections=tuple(found), suppressions=scan_lines(path, text), notices=notices)
+    return scan_tree_manifest(path, data, parser(), modules, ctx.registry.maven)
