@@ -16,7 +16,7 @@ from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.textfile import json_reason, read_structured
 from cadre_hooks.model import Detection, FileScan
 
-Lookup = Callable[[str], "str | None"]
+Lookup = Callable[[str], str | None]  # a registry lookup: package name -> provider id
 
 
 def declared(path: str, document: JsonObject, text: str, fields: Collection[str],
