@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -114,6 +113,8 @@ def _internal(err: Exception) -> int:
     print(f"cadre: internal error: {type(err).__name__}: {err}\n"
           "Please report it with the command you ran (set CADRE_DEBUG=1 to see the traceback).", file=sys.stderr)
     if os.environ.get("CADRE_DEBUG"):
+        import traceback  # ~4 ms of imports (linecache, tokenize) that a clean run never needs
+
         traceback.print_exc()
     return EXIT_INTERNAL
 

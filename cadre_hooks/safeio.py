@@ -100,7 +100,7 @@ def read_in_root(root: str | Path, rel: str, max_size: int, real_root: str | Non
     level), a symlink loop, anything but a regular file, a file over `max_size`, or a read error.
     """
     root_str = os.fspath(root)
-    real_root = real_root or os.path.realpath(root_str)
+    real_root = real_root or real_folder(root_str)  # cached: callers read thousands of files of one root
     full = os.path.join(root_str, rel)
     try:
         st = os.lstat(full)

@@ -42,6 +42,12 @@ def git_toplevel(start: Path) -> Path | None:
 
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
     """gitignore-like globs: `**` spans folders, `*` stays within one, a bare name matches anywhere."""
+    return re.compile(glob_source(pattern))
+
+
+def glob_source(pattern: str) -> str:
+    """The regular expression of `glob_to_regex`, uncompiled (callers joining many globs into one
+    expression compile once instead of once per glob: ~0.2 ms each on a pre-commit call)."""
     pat = pattern.strip().lstrip("/")
     anchored = "/" in pattern.strip().rstrip("/")
     out = []
@@ -60,7 +66,7 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
         i += 1
     body = "".join(out).rstrip("/")
     prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(f"{prefix}{body}(?:/.*)?\\Z")
+    return f"{prefix}{body}(?:/.*)?\\Z"
 
 
 class Excluder:

@@ -96,7 +96,23 @@ class HostMatch:
     region: str | None
 
 
-def _host_pattern(pattern: str) -> re.Pattern[str]:
+class _LazyPattern:
+    """A regular expression compiled on its first match: a pre-commit call on files without AI
+    builds the registry but matches no host, and the ~30 host patterns cost ~3 ms to compile."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled.match(text)
+
+
+def _host_pattern(pattern: str) -> _LazyPattern:
     out = []
     for label in pattern.split("."):
         if label == "*":
@@ -105,7 +121,7 @@ def _host_pattern(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(label).replace(r"\{region\}", "(?P<region>[a-z0-9-]+)"))
         else:
             out.append(re.escape(label))
-    return re.compile(r"\.".join(out) + r"\Z")
+    return _LazyPattern(r"\.".join(out) + r"\Z")
 
 
 class Registry:
@@ -134,7 +150,7 @@ class Registry:
         self._langchain_prefixes: dict[str, str] = {}
         self._ports: dict[int, str] = {}
         self._hosts: dict[str, str] = {}
-        self._host_patterns: list[tuple[re.Pattern[str], str]] = []
+        self._host_patterns: list[tuple[_LazyPattern, str]] = []
         self._model_patterns: list[tuple[str, str]] = []
         self._litellm_bare: list[tuple[str, str]] = []
         self._loaders: list[tuple[str, str]] = []
@@ -548,8 +564,12 @@ class Registry:
         words: set[str] = set()
         for mod in list(self._modules) + list(self._clients):
             parts = mod.split(".")
-            words.add(parts[-1] if len(parts) == 1 or not _is_class(parts[-1]) else parts[-2])
-            words.add(parts[0] if parts[0] not in _GENERIC_TOP else parts[-1])
+            found = {parts[-1] if len(parts) == 1 or not _is_class(parts[-1]) else parts[-2],
+                     parts[0] if parts[0] not in _GENERIC_TOP else parts[-1]}
+            # `client` of `mistralai.client.Mistral`, `Client` of `google.genai.Client`: any module
+            # says them; the import spells the other word (`mistralai`, `genai`) anyway.
+            specific = found - _GENERIC_MEMBERS
+            words.update(specific or found)
         words.update(self._langchain)
         words.update(self._boto3)
         words.update(self._pypi_raw_names())

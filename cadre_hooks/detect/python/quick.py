@@ -5,7 +5,7 @@ library, import dynamically or hold an AI URL? Most files that merely mention a 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from cadre_hooks.detect.python.values import statements
 from cadre_hooks.registry import Registry
@@ -38,7 +38,7 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
     # No AI import: only a dynamic import, a hard-coded AI URL, a provider's variable or an operation on
     # a client imported from another module (`from app.llm import client` then `client.chat.completions.create`).
     words = registry.operation_words
-    for node in ast.walk(tree):
+    for node in _nodes(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and imported:
             if _operation_on_import(node.func, imported, words, registry):
                 return True
@@ -50,6 +50,23 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
             if registry.env_var(node.value) is not None:  # os.environ["MISTRAL_API_KEY"]
                 return True
     return False
+
+
+def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node, depth first: `ast.walk` without its generator per node (`iter_child_nodes`,
+    `iter_fields`), half the cost on a module the prefilter let through; the order is irrelevant
+    to the yes/no question asked here."""
+    stack: list[ast.AST] = [tree]
+    pop, push, extend, AST = stack.pop, stack.append, stack.extend, ast.AST
+    while stack:
+        node = pop()
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                extend([item for item in value if isinstance(item, AST)])
+            elif isinstance(value, AST):
+                push(value)
 
 
 def _operation_on_import(func: ast.Attribute, imported: set[str], words: frozenset[str], registry: Registry) -> bool:
