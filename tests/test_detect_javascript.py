@@ -148,3 +148,11 @@ def test_end_to_end_javascript_in_a_git_repository(tmp_path: Path, cadre) -> Non
     assert result.usages() == [("web/chat.js", 1, "openai", "non-eu"), ("web/chat.js", 2, "anthropic", "non-eu"),
                                ("web/mistral.ts", 1, "mistral", "eu")]
     assert result.status == 1 and "CDR101" in result.rules()
+
+
+def test_operation_prefers_the_specific_word(tmp_path: Path) -> None:
+    """`images.generate`: `generate` is also a chat word, `images` says what is sent."""
+    report = scan(tmp_path, {"a.js": 'import OpenAI from "openai";\nconst c = new OpenAI();\n'
+                                     'await c.images.generate({ prompt: "a cat" });\n'
+                                     'await c.chat.completions.create({ messages: [] });\n'})
+    assert [(u.line, u.operation) for u in report.usages if u.kind == "call"] == [(3, "image"), (4, "chat")]

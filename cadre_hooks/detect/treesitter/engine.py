@@ -335,12 +335,11 @@ class Core:
                 return
 
     def operation(self, names: Iterable[str]) -> str | None:
-        for name in names:
-            for word in words(name):
-                op = self.shared.operations.get(word)
-                if op is not None:
-                    return op
-        return None
+        """The first operation the method path names, a specific one before `chat`, whose words
+        (`generate`, `create`...) are also the verbs of the others: `images.generate` is image."""
+        found = [op for name in names for word in words(name)
+                 if (op := self.shared.operations.get(word)) is not None]
+        return next((op for op in found if op != "chat"), found[0] if found else None)
 
     def find_calls(self) -> None:
         if not self.client_names and not self.ai_strings:
