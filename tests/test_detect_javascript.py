@@ -98,6 +98,14 @@ def test_unresolved_endpoint_names_its_environment_variable(tmp_path: Path) -> N
     assert [(u.provider, u.endpoint_env) for u in report.usages] == [(None, "LLM_URL")]
 
 
+def test_typed_expressions_are_read_through(tmp_path: Path) -> None:
+    report = scan(tmp_path, {"a.ts": 'import OpenAI from "openai";\n'
+                                     'new OpenAI({ baseURL: process.env.LLM_URL as string });\n'
+                                     'new OpenAI({ baseURL: <string>"https://api.mistral.ai/v1" });\n'})
+    assert [(u.line, u.provider, u.endpoint_env) for u in report.usages] == [(2, None, "LLM_URL"),
+                                                                           (3, "mistral", None)]
+
+
 def test_syntax_errors_keep_what_parses_and_say_so(tmp_path: Path) -> None:
     report = scan(tmp_path, {"broken.js": 'import OpenAI from "openai";\nconst = = ;\n'})
     assert [(u.line, u.provider) for u in report.usages] == [(1, "openai")]
