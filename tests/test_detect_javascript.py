@@ -77,6 +77,16 @@ CASES = [
     ("llm.js", 'import OpenAI from "openai";\nconst c = new OpenAI({ baseURL: "https://api.mistral.ai/v1" });\n'
      'await c.chat.completions.create({ model: "mistral-small-latest" });\n',
      [(2, "mistral", "client"), (3, "mistral", "call")]),
+    # --- the Vercel AI SDK: a call whose model is a provider's model
+    ("ai.ts", 'import { generateText, embed } from "ai";\nimport { anthropic } from "@ai-sdk/anthropic";\n'
+     'const r = await generateText({ model: anthropic("claude-3-5-haiku-latest"), prompt: "hi" });\n',
+     [(2, "anthropic", "import"), (3, "anthropic", "call")]),
+    ("ai.ts", 'import { generateText } from "ai";\nimport { createOpenAI } from "@ai-sdk/openai";\n'
+     'const scw = createOpenAI({ baseURL: "https://api.scaleway.ai/v1" });\n'
+     'await generateText({ model: scw("llama-3.1-8b-instruct"), prompt: "hi" });\n',
+     [(3, "scaleway", "client"), (4, "scaleway", "call")]),
+    ("ai.ts", 'import { generateText } from "ai";\nimport { pick } from "./models";\n'
+     'await generateText({ model: pick("gpt-4o"), prompt: "hi" });\n', []),
     # --- a provider's variable read in code; a look-alike object is not the environment
     ("key.js", 'const k = process.env.MISTRAL_API_KEY;\n', [(1, "mistral", "config")]),
     ("key.ts", 'const k = import.meta.env.ANTHROPIC_API_KEY;\n', [(1, "anthropic", "config")]),

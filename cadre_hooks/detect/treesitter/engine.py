@@ -342,8 +342,8 @@ class Core:
         return next((op for op in found if op != "chat"), found[0] if found else None)
 
     def find_calls(self) -> None:
-        if not self.client_names and not self.ai_strings:
-            return  # no client and no AI URL in the file: no call can send data to AI
+        if not self.client_names and not self.ai_strings and not any(self.alias_pids.values()):
+            return  # no client, no SDK name and no AI URL in the file: no call can send data to AI
         chained: set[int] = set()
         for call in self.facts.calls:
             receiver = self.facts.unwrap(call.receiver)
@@ -368,10 +368,38 @@ class Core:
             names += [c.name for c in reversed(chain)]
             if client is None and not call.new:  # `llms.GenerateFromSinglePrompt(ctx, llm, prompt)`
                 client = next((c for a in call.args if (c := self.client_of(a.value)) is not None), None)
+            if client is None and self.lang.package_clients and call.args:
+                client = self.model_provider(call)
             if client is not None:
                 self.report_call(outer, chain, client, names)
             elif self.ai_strings:  # a raw HTTP call needs an AI URL written somewhere in the file
                 self.raw_http(call)
+
+    def model_provider(self, call: Call) -> Client | None:
+        """`generateText({ model: openai("gpt-4o"), prompt })` (the Vercel AI SDK): a call whose
+        model option is a model of an SDK's provider instance (imported, or built by `createOpenAI`)
+        sends its data through that provider."""
+        span = [(call.args[0].value.start_byte, call.args[-1].value.end_byte)]
+        for key, value, node in self.facts.pairs:
+            if key not in self.shared.model_keys or not self.inside(node, span):
+                continue
+            inner = self.facts.calls_by_node.get(value.id)
+            if inner is None:
+                continue
+            head = (self.facts.dotted(inner.receiver) or "" if inner.receiver is not None else inner.name).split(".")[0]
+            client = self.client_names.get(head)
+            pid = self.alias_pids.get(head)
+            if client is None and pid is not None:
+                client = Client(head, ClientSpec(pid, True), inner.node, None, None)
+            if client is None:
+                continue
+            positional = [a.value for a in inner.args if a.name is None]
+            model = self.evaluator.evaluate(positional[0]) if positional else None
+            if isinstance(model, str) and model:
+                self.note_model(positional[0], model)
+                return Client(client.name, client.spec, client.node, client.endpoint, model)
+            return client
+        return None
 
     def call_model(self, outer: Node, chain: list[Call]) -> str | None:
         for key, value in self.options(outer, chain):
