@@ -78,7 +78,7 @@ def destinations(scans: Iterable[FileScan], resolve: Resolver, registry: Registr
         for fact in scan.facts:
             if fact.startswith(DEFAULT_FACT):
                 default = fact[len(DEFAULT_FACT):]
-                out.setdefault(default, set()).add(default)
+                out.setdefault(sdk_key(scan.path, default), set()).add(default)
         for det in scan.detections:
             sdk = det.provider_hint
             key = _key(scan.path, sdk) if sdk is not None else None

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 Detector = Callable[[str, bytes, "DetectContext"], "FileScan"]
 
-JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
 # Lock files pin what a manifest declares: the ones in _LOCKFILE_NAMES are read as inventory (kind
 # `lockfile`, never a finding); the others are skipped.
 LOCK_FILES = frozenset({
@@ -75,8 +74,7 @@ _MANIFEST_SUFFIXES: tuple[tuple[tuple[str, ...], Detector], ...] = (
 # Source files of languages without a detector: only their hard-coded AI endpoints (rules/plain_sources.toml).
 _PLAIN_SOURCE = _lazy("cadre_hooks.detect.plain_source", "scan_plain_source")
 _CONDA_DETECTOR = _lazy("cadre_hooks.detect.conda", "scan_environment_yml")
-_JAVASCRIPT = _lazy("cadre_hooks.detect.javascript", "scan_javascript")
-# Go, Java, Kotlin, C#, Ruby, PHP: one tree-sitter engine, languages described in rules/languages/.
+# JavaScript/TypeScript, Go, Java, Kotlin, C#, Ruby, PHP: one tree-sitter engine, languages described in rules/languages/.
 _SOURCE = _lazy("cadre_hooks.detect.treesitter.engine", "scan_source")
 _ENV = _BY_NAME[".envrc"]
 _DOCKER = _lazy("cadre_hooks.detect.config.dockerfile", "scan_dockerfile")
@@ -113,7 +111,7 @@ def is_requirements_file(path: str) -> bool:
 
 
 def detector_by_name(path: str) -> Detector | None:
-    """The detector for a manifest, configuration or JavaScript file; None for any other file."""
+    """The detector for a manifest, configuration or source file; None for any other file."""
     name = path.rsplit("/", 1)[-1]
     lower = name.lower()
     found = _BY_NAME.get(lower)
@@ -122,8 +120,6 @@ def detector_by_name(path: str) -> Detector | None:
     for suffixes, manifest in _MANIFEST_SUFFIXES:
         if lower.endswith(suffixes):
             return manifest
-    if lower.endswith(JS_SUFFIXES):
-        return _JAVASCRIPT
     if lower.endswith(source_suffixes()) and not lower.endswith(".gradle.kts"):
         return _SOURCE
     if lower in LOCK_FILES or lower.endswith(".lock") or lower in OWN_CONFIG or lower in _LOCKFILE_NAMES:

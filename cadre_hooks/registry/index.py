@@ -20,7 +20,7 @@ DEFAULT_ENDPOINT_ARGS = frozenset(
 REGION_ARGS = frozenset({"region_name", "region", "location"})
 # Provider-file sections of the source languages read by the tree-sitter engine, and the key of
 # each that lists what an import names (a Go module path, a JVM/.NET/PHP namespace, a Ruby require).
-SOURCE_SECTIONS = {"go": "modules", "jvm": "namespaces", "csharp": "namespaces", "ruby": "requires",
+SOURCE_SECTIONS = {"javascript": "packages", "go": "modules", "jvm": "namespaces", "csharp": "namespaces", "ruby": "requires",
                    "php": "namespaces"}
 
 
@@ -295,7 +295,8 @@ class Registry:
             pid = table.get(name)
             if pid:
                 return pid
-            cut = max(name.rfind("."), name.rfind("/"))
+            # (an npm specifier is cut at `/` only: `openai.js` is another package than `openai`)
+            cut = name.rfind("/") if section == "javascript" else max(name.rfind("."), name.rfind("/"))
             name = name[:cut] if cut > 0 else ""
         return None
 

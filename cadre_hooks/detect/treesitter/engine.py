@@ -23,6 +23,7 @@ from cadre_hooks.detect.treesitter.language import Language, language_of, shared
 from cadre_hooks.detect.treesitter.values import Evaluator, Unresolved, Value
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice, Suppression
 from cadre_hooks.prefilter import Prefilter
+from cadre_hooks.sdkscope import default_facts
 from cadre_hooks.registry.index import ClientSpec, Registry
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Core:
         self.shared = shared()
         self.section = self.lang.section
         self.aliases: dict[str, str] = {}
+        self.alias_pids: dict[str, str | None] = {}  # (module imports) name → the provider of its package
         self.open_namespaces: list[str] = []
         self.imports: list[tuple[Import, str]] = []
         self.clients: list[Client] = []
@@ -84,7 +86,8 @@ class Core:
         self.qualified: dict[int, str] = {}  # call node id → qualified callee
         self.client_tails = _client_tails(self.registry, self.section)
         self.evaluator = Evaluator(facts, self.qualify)
-        self.endpoint_options = self.shared.endpoint_options | self.registry.source_endpoint_options(self.section)
+        self.endpoint_options = (self.shared.endpoint_options | self.lang.endpoint_options
+                                 | self.registry.source_endpoint_options(self.section))
 
     # --- positions and output --------------------------------------------------------------
     def position(self, node: Node) -> tuple[int, int]:
@@ -112,11 +115,15 @@ class Core:
     # --- names -------------------------------------------------------------------------------
     def bind_imports(self) -> None:
         for imp in self.facts.imports:
-            pid = self.registry.source_import(self.section, imp.path)
+            pid = self.registry.source_import(self.section, imp.module or imp.path)
             if pid is not None:
                 self.imports.append((imp, pid))
             binding = self.lang.import_binding
-            if binding == "package":
+            if binding == "module":  # JavaScript: only the names the import spells
+                if imp.alias:
+                    self.aliases[imp.alias] = imp.path
+                    self.alias_pids[imp.alias] = pid
+            elif binding == "package":
                 for name in [imp.alias] if imp.alias else go_package_names(imp.path):
                     self.aliases.setdefault(name, go_unversioned(imp.path))
             elif imp.path.endswith(".*") or (binding == "namespace" and imp.alias is None):
@@ -142,6 +149,10 @@ class Core:
         return found
 
     def client_spec(self, call: Call) -> tuple[str, ClientSpec] | None:
+        if self.lang.package_clients:
+            found = self.package_client(call)
+            if found is not None:
+                return found
         if call.name.rsplit(".", 1)[-1] not in self.client_tails:
             return None  # the last name of every registered constructor is known: most calls are not one
         name = self.qualify(call)
@@ -156,6 +167,23 @@ class Core:
             if spec is not None:
                 return candidate, spec
         return None
+
+    def package_client(self, call: Call) -> tuple[str, ClientSpec] | None:
+        """`new OpenAI({...})`, `new lc.ChatOpenAI()`, `createOpenAI({ baseURL })`: a construction, or a
+        call with an options object, of a name bound from an SDK package (npm SDKs export many small
+        factories; listing each would be endless). A plain call (`openai("gpt-4o")`) is not one."""
+        head = (self.facts.dotted(call.receiver) or "" if call.receiver is not None else call.name).split(".")[0]
+        pid = self.alias_pids.get(head)
+        if pid is None:
+            return None
+        positional = [a.value for a in call.args if a.name is None]
+        if not call.new and not (positional and positional[0].type in self.lang.option_objects):
+            return None
+        name = self.qualify(call)
+        spec = self.registry.source_client(self.section, name)
+        if spec is not None:
+            return name, spec
+        return name, ClientSpec(pid, True)
 
     # --- clients -----------------------------------------------------------------------------
     def chain(self, node: Node) -> tuple[Node, list[Call]]:
@@ -238,7 +266,10 @@ class Core:
                           endpoint_env=value.env if isinstance(value, Unresolved) else None,
                           endpoint_unresolved=isinstance(value, Unresolved))
             evidence = f"{self.callee_text(root, client.name)}(… {text(endpoint_node)} …)"
-        self.detect(client.node, "client", evidence, **fields)
+        if not self.lang.client_at_endpoint:
+            self.detect(client.node, "client", evidence, **fields)
+        elif endpoint_node is not None:  # else the SDK's import stands for the client
+            self.detect(endpoint_node, "client", evidence, **fields)
 
     def callee_text(self, call: Call, name: str = "") -> str:
         """`client.Chat.Completions.New`, `OpenAI::Client.new`: the call up to its arguments (`new(...)`
@@ -304,16 +335,15 @@ class Core:
                 return
 
     def operation(self, names: Iterable[str]) -> str | None:
-        for name in names:
-            for word in words(name):
-                op = self.shared.operations.get(word)
-                if op is not None:
-                    return op
-        return None
+        """The first operation the method path names, a specific one before `chat`, whose words
+        (`generate`, `create`...) are also the verbs of the others: `images.generate` is image."""
+        found = [op for name in names for word in words(name)
+                 if (op := self.shared.operations.get(word)) is not None]
+        return next((op for op in found if op != "chat"), found[0] if found else None)
 
     def find_calls(self) -> None:
-        if not self.client_names and not self.ai_strings:
-            return  # no client and no AI URL in the file: no call can send data to AI
+        if not self.client_names and not self.ai_strings and not any(self.alias_pids.values()):
+            return  # no client, no SDK name and no AI URL in the file: no call can send data to AI
         chained: set[int] = set()
         for call in self.facts.calls:
             receiver = self.facts.unwrap(call.receiver)
@@ -338,10 +368,38 @@ class Core:
             names += [c.name for c in reversed(chain)]
             if client is None and not call.new:  # `llms.GenerateFromSinglePrompt(ctx, llm, prompt)`
                 client = next((c for a in call.args if (c := self.client_of(a.value)) is not None), None)
+            if client is None and self.lang.package_clients and call.args:
+                client = self.model_provider(call)
             if client is not None:
                 self.report_call(outer, chain, client, names)
             elif self.ai_strings:  # a raw HTTP call needs an AI URL written somewhere in the file
                 self.raw_http(call)
+
+    def model_provider(self, call: Call) -> Client | None:
+        """`generateText({ model: openai("gpt-4o"), prompt })` (the Vercel AI SDK): a call whose
+        model option is a model of an SDK's provider instance (imported, or built by `createOpenAI`)
+        sends its data through that provider."""
+        span = [(call.args[0].value.start_byte, call.args[-1].value.end_byte)]
+        for key, value, node in self.facts.pairs:
+            if key not in self.shared.model_keys or not self.inside(node, span):
+                continue
+            inner = self.facts.calls_by_node.get(value.id)
+            if inner is None:
+                continue
+            head = (self.facts.dotted(inner.receiver) or "" if inner.receiver is not None else inner.name).split(".")[0]
+            client = self.client_names.get(head)
+            pid = self.alias_pids.get(head)
+            if client is None and pid is not None:
+                client = Client(head, ClientSpec(pid, True), inner.node, None, None)
+            if client is None:
+                continue
+            positional = [a.value for a in inner.args if a.name is None]
+            model = self.evaluator.evaluate(positional[0]) if positional else None
+            if isinstance(model, str) and model:
+                self.note_model(positional[0], model)
+                return Client(client.name, client.spec, client.node, client.endpoint, model)
+            return client
+        return None
 
     def call_model(self, outer: Node, chain: list[Call]) -> str | None:
         for key, value in self.options(outer, chain):
@@ -409,7 +467,7 @@ class Core:
         functions = self.lang.env_functions | self.lang.env_default_functions
         tails = {name.rsplit(".", 1)[-1] for name in functions}
         nodes = [c.node for c in self.facts.calls if c.name in tails and self.qualify(c) in functions]
-        nodes += self.facts.subscripts
+        nodes += self.facts.subscripts + self.facts.env_reads
         for node in nodes:
             if self.inside(node):
                 continue
@@ -429,12 +487,16 @@ class Core:
         """An import is a usage of its SDK's provider unless every client the file builds with
         that SDK names an endpoint, or the file builds only other SDKs' clients (a C# `using` or
         a Java `import` of types that come with another SDK's client)."""
+        reported: set[tuple[int, str]] = set()
         for imp, pid in self.imports:
+            if (imp.node.id, pid) in reported:
+                continue  # `import { A, B } from "pkg"`: one statement, one usage
+            reported.add((imp.node.id, pid))
             own = [c for c in self.clients if c.spec.provider == pid]
             if own and all(c.endpoint is not None for c in own):
                 continue
-            if not own and self.clients:
-                continue
+            if not own and self.clients and not self.lang.package_clients:
+                continue  # (an npm import binds only its own package's names: it always counts)
             self.detect(imp.node, "import", text(imp.node), provider_hint=pid)
 
     def run(self) -> tuple[list[Detection], list[ModelRef]]:
@@ -496,7 +558,11 @@ def scan_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     except ImportError as err:
         return FileScan(path, notices=(Notice(path, f"{lang.name} parser unavailable ({err}); not scanned"),))
     facts = collect(lang, data, tree, lambda f: relevant(f, ctx))
-    detections, models = Core(path, facts, ctx).run()
+    core = Core(path, facts, ctx)
+    detections, models = core.run()
+    # a client on its SDK's default endpoint, when clients are reported only by their endpoint
+    defaults = default_facts(c.spec.provider for c in core.clients if c.endpoint is None) \
+        if lang.client_at_endpoint else ()
     suppressions: list[Suppression] = []
     for node in facts.comments:
         sup = parse_comment(path, node.start_point.row + 1, text(node))
@@ -506,4 +572,4 @@ def scan_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     if tree.root_node.has_error:
         notices = (Notice(path, "syntax errors; the parts that parse were scanned"),)
     return FileScan(path, detections=tuple(sorted(detections, key=lambda d: (d.line, d.column))),
-                    suppressions=tuple(suppressions), models=tuple(models), notices=notices)
+                    suppressions=tuple(suppressions), models=tuple(models), notices=notices, facts=defaults)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cadre_hooks.detect.treesitter.language import Language, import_query, parser_for
+from cadre_hooks.detect.treesitter.language import Language, env_query, import_query, parser_for
 from cadre_hooks.registry.index import qualified
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ class Import:
     node: Node
     path: str  # qualified: `github.com/openai/openai-go`, `dev.langchain4j.model.openai.OpenAiChatModel`
     alias: str | None
+    module: str = ""  # the module a member import comes from (`pkg` of `import { A } from "pkg"`)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Facts:
     strings: list[Node] = field(default_factory=list)
     subscripts: list[Node] = field(default_factory=list)
     comments: list[Node] = field(default_factory=list)
+    env_reads: list[Node] = field(default_factory=list)  # `process.env.X`
 
     # --- names -----------------------------------------------------------------------------
     def unwrap(self, node: Node | None) -> Node | None:
@@ -177,15 +179,22 @@ def collect(lang: Language, data: bytes, tree: Tree, relevant: Callable[[Facts],
         if node is None or path is None:
             continue
         alias = captures.get("alias", [None])[0]
+        member = captures.get("member", [None])[0]
         value = facts.key_text(path) if path.type in lang.strings else qualified(text(path))
+        module = value
+        if member is not None and value:  # `import { A as B } from "pkg"`: B is pkg.A
+            value, alias = f"{value}.{facts.key_text(member)}", alias or member
         if captures.get("wildcard") or text(node).rstrip("; \n").endswith("*"):
             value += ".*"  # `import a.b.*`: opens the package
         if value:
-            facts.imports.append(Import(node, value, text(alias) if alias is not None else None))
+            facts.imports.append(Import(node, value, text(alias) if alias is not None else None, module))
     found = QueryCursor(_node_query(lang)).captures(root)
     facts.comments = list(found.get("comment", ()))
     facts.strings = list(found.get("string", ()))
     facts.subscripts = list(found.get("subscript", ()))
+    env = env_query(lang.id)
+    if env is not None:
+        facts.env_reads = list(QueryCursor(env).captures(root).get("env", ()))
     if relevant is not None and not relevant(facts):
         return facts
     for node in found.get("binding", ()):
@@ -193,7 +202,8 @@ def collect(lang: Language, data: bytes, tree: Tree, relevant: Callable[[Facts],
     for node in found.get("pair", ()):
         spec = lang.pairs[node.type]
         key_node, value_node = pick(node, spec["key"]), pick(node, spec["value"])
-        if key_node is not None and value_node is not None and key_node.id != value_node.id:
+        if key_node is not None and value_node is not None and (key_node.id != value_node.id or not spec["key"]):
+            # (a shorthand `{ baseURL }` is its own key and value)
             facts.pairs.append((facts.key_text(key_node), value_node, node))
     for node in sorted(found.get("call", ()), key=lambda n: n.start_byte):
         call = _call(facts, node)

@@ -66,6 +66,12 @@ class Language:
     binaries: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     subscripts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     interpolation_marker: str = ""  # a text part that starts an interpolation (Kotlin `$`)
+    package_clients: bool = False  # any construction of a name bound from an SDK package is a client (npm)
+    option_objects: frozenset[str] = frozenset()  # node types of an options argument (`{ baseURL }`)
+    client_at_endpoint: bool = False  # a client is reported at its endpoint's value, not its construction
+    env_query: str = ""  # query capturing @env reads spelled as members (`process.env.X`)
+    env_member_objects: frozenset[str] = frozenset()  # objects whose members are variables (`process.env`)
+    endpoint_options: frozenset[str] = frozenset()  # this language's own endpoint option names
 
 
 def _load(path: Any) -> dict[str, Any]:
@@ -77,21 +83,31 @@ def _load(path: Any) -> dict[str, Any]:
 def languages() -> tuple[Language, ...]:
     found = []
     for path in sorted((rules_dir() / "languages").glob("*.toml")):
-        data = _load(path)
-        if data.get("id") == "shared":
+        base = _load(path)
+        if base.get("id") == "shared":
             continue
-        sets = {key: frozenset(data.get(key, ())) for key in (
-            "comments", "strings", "string_parts", "interpolations", "names", "wrappers", "concat_operators",
-            "fallback_operators", "env_functions", "env_default_functions", "env_objects", "url_wrappers")}
-        found.append(Language(
-            id=data["id"], name=data["name"], suffixes=tuple(data["suffixes"]), grammar=data["grammar"],
-            section=data["section"], import_binding=data["import_binding"], import_query=data["import_query"],
-            self_names=tuple(data.get("self_names", ())), calls=data.get("calls", {}),
-            members=data.get("members", {}), bindings=data.get("bindings", {}), pairs=data.get("pairs", {}),
-            arguments=data.get("arguments", {}), binaries=data.get("binaries", {}),
-            subscripts=data.get("subscripts", {}), interpolation_marker=data.get("interpolation_marker", ""),
-            **sets))
+        for variant in [{}, *base.get("variants", ())]:  # one data file, several grammars (.js, .ts, .tsx)
+            data = {**base, **variant}
+            data["import_query"] = base["import_query"] + variant.get("import_query_extra", "")
+            found.append(_language(data))
     return tuple(found)
+
+
+def _language(data: dict[str, Any]) -> Language:
+    sets = {key: frozenset(data.get(key, ())) for key in (
+        "comments", "strings", "string_parts", "interpolations", "names", "wrappers", "concat_operators",
+        "fallback_operators", "env_functions", "env_default_functions", "env_objects", "url_wrappers",
+        "option_objects", "env_member_objects", "endpoint_options")}
+    return Language(
+        id=data["id"], name=data["name"], suffixes=tuple(data["suffixes"]), grammar=data["grammar"],
+        section=data["section"], import_binding=data["import_binding"], import_query=data["import_query"],
+        self_names=tuple(data.get("self_names", ())), calls=data.get("calls", {}),
+        members=data.get("members", {}), bindings=data.get("bindings", {}), pairs=data.get("pairs", {}),
+        arguments=data.get("arguments", {}), binaries=data.get("binaries", {}),
+        subscripts=data.get("subscripts", {}), interpolation_marker=data.get("interpolation_marker", ""),
+        package_clients=bool(data.get("package_clients", False)),
+        client_at_endpoint=bool(data.get("client_at_endpoint", False)), env_query=data.get("env_query", ""),
+        **sets)
 
 
 @functools.cache
@@ -128,3 +144,11 @@ def import_query(lang_id: str) -> Query:
 
     lang = next(item for item in languages() if item.id == lang_id)
     return Query(parser_for(lang_id).language, lang.import_query)  # type: ignore[arg-type]
+
+
+@functools.cache
+def env_query(lang_id: str) -> Query | None:
+    from tree_sitter import Query
+
+    lang = next(item for item in languages() if item.id == lang_id)
+    return Query(parser_for(lang_id).language, lang.env_query) if lang.env_query else None  # type: ignore[arg-type]

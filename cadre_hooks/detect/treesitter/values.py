@@ -90,6 +90,10 @@ class Evaluator:
                 return Unresolved(variable if isinstance(variable, str) else None)
             return Unresolved()
         name = self.facts.dotted(node)
+        if name is not None and self.lang.env_member_objects:
+            owner, _, variable = name.rpartition(".")
+            if owner in self.lang.env_member_objects:  # `process.env.X`
+                return Unresolved(variable)
         if name is not None:
             values = self.facts.bindings.get(name, [])
             if len(values) == 1:
