@@ -59,9 +59,6 @@ class ProjectIndex:
 
     def parsed(self, path: Path) -> tuple[ast.Module, Scope] | None:
         """The module at `path` parsed, with its module-level scope (kept while the file is unchanged)."""
-        return self._parsed(path)
-
-    def _parsed(self, path: Path) -> tuple[ast.Module, Scope] | None:
         try:
             st = path.stat()
         except OSError:
@@ -86,7 +83,7 @@ class ProjectIndex:
         path = self.locate(current, module, level)
         if path is None:
             return Unresolved()
-        parsed = self._parsed(path)
+        parsed = self.parsed(path)
         if parsed is None:
             return Unresolved()
         _, scope = parsed
