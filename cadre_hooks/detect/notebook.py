@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.python import fallback, scan_source
-from cadre_hooks.detect.python.source import parses, read
+from cadre_hooks.detect.python.source import parses, read, split_lines
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice
 from cadre_hooks.sdkscope import DEFAULT_FACT
 
@@ -32,7 +32,6 @@ from cadre_hooks.sdkscope import DEFAULT_FACT
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "snakeviz", "skip"})
 _HELP = re.compile(r"\?{0,2}[\w.]+\?{0,2}")
 _MAGIC_ASSIGNMENT = re.compile(r"([\w.\[\]\"', ]+?)\s*=\s*[!%]")
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 @dataclass
@@ -167,7 +166,7 @@ def _code_cells(path: str, raw: str, notebook: dict[str, object], notices: list[
         file_lines: list[int] = []
         for piece in pieces:
             line = finder.line_of(piece)
-            for code_line in _LINES.findall(piece):
+            for code_line in split_lines(piece):
                 if lines and not lines[-1].endswith(("\n", "\r")):
                     lines[-1] += code_line  # a line split across two pieces of the list
                     continue

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, TypeVar
 
-from cadre_hooks.detect.python.source import parses
+from cadre_hooks.detect.python.source import parses, split_lines
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -86,7 +86,7 @@ def lower(text: str) -> str | None:
     libcst builds Python objects for every node (about 0.3 ms a line), so only the top-level
     statements this interpreter rejects go through it; the others are kept as they are.
     """
-    lines = _split_lines(text)
+    lines = split_lines(text)
     starts = _top_level_statements(lines)
     if starts is None:
         return None
@@ -126,14 +126,6 @@ def _lower_chunk(code: str) -> str | None:
     return lowered
 
 
-def _split_lines(text: str) -> list[str]:
-    """Lines with their ends, cut where the Python tokenizer cuts them (\\r\\n, \\r, \\n)."""
-    lines = [line + end for line, end in zip(*[iter(_NEWLINES_KEPT.split(text))] * 2)]
-    tail = _NEWLINES_KEPT.split(text)[-1]
-    return [*lines, tail] if tail else lines
-
-
-_NEWLINES_KEPT = re.compile(r"(\r\n|\r|\n)")
 _CONTINUATIONS = frozenset({"else", "elif", "except", "finally"})
 
 
