@@ -167,9 +167,11 @@ class CallAnalysis(CallSites):
         evidence = self._code(node.func) + "(…)"
         fields: dict[str, object] = {"provider_hint": owner.provider, "region": region}
         at: ast.expr = node
+        short = qname.rsplit(".", 1)[-1]
+        langchain = self.registry.langchain_class(short)
+        spread = any(k.arg is None for k in node.keywords)  # `OpenAI(**settings)`
         # A client class of the registry, or a LangChain chat model or embeddings class (`ChatMistralAI`).
-        registered = self.registry.client(qname) is not None or switched is not None \
-            or self.registry.langchain_class(qname.rsplit(".", 1)[-1]) == owner.provider
+        registered = self.registry.client(qname) is not None or switched is not None or langchain == owner.provider
         repointed = any(qname == m or qname.startswith(m + ".") for m in self.repointed_modules)
         if endpoint_arg is not None:
             at = kwargs[endpoint_arg]
@@ -180,7 +182,7 @@ class CallAnalysis(CallSites):
             decided = True
         elif owner.single:
             decided = True
-        elif owner.generic and any(k.arg is None for k in node.keywords):
+        elif owner.generic and spread:
             # `OpenAI(**settings)`: the endpoint may be in the mapping; nothing says it is the default one.
             evidence += " **kwargs"
             fields.update(generic=True, endpoint_unresolved=True)
@@ -197,13 +199,11 @@ class CallAnalysis(CallSites):
         if decided:
             self._detect(at, "client", evidence, model=model, **fields)
             self._record_client(node, qname, self.detections[-1])
-        elif repointed or registered or self.registry.langchain_class(qname.rsplit(".", 1)[-1]) is not None \
-                or qname.rsplit(".", 1)[-1][:1].isupper():
+        elif repointed or registered or langchain is not None or short[:1].isupper():
             self._record_client(node, qname, self._template(node, owner.provider, model=model, region=region))
         if group is not None:
             # The import stays a usage of its own when a client takes the SDK's default endpoint.
-            default = decided and endpoint_arg is None and not owner.single and region_arg is None \
-                and not any(k.arg is None for k in node.keywords)
+            default = decided and endpoint_arg is None and not owner.single and region_arg is None and not spread
             group.uses.append((decided and not default) or repointed)
 
     def module_setting(self, target: ast.Attribute, value: ast.expr) -> None:
