@@ -7,12 +7,8 @@ in a row (an estate audit) without one scan's state leaking into the next.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 import os
 import platform
-from pathlib import Path
 
 from cadre_hooks import __version__, memo, sdkscope
 from cadre_hooks.config import Config
@@ -20,7 +16,7 @@ from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import Provenance, Report
 from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry, load_registry
-from cadre_hooks.registry.load import cache_dir, registry_stamp, rules_dir
+from cadre_hooks.registry.load import registry_hash as registry_hash  # its home; re-exported for callers of the Scanner API
 from cadre_hooks.rules import Rule, catalogue
 from cadre_hooks.scan import (ScanContext, ScanOptions, build_report, cache_salt, clear_worker_state, detect_files,
                               language, load_config)
@@ -91,36 +87,3 @@ def provenance(config: Config) -> Provenance:
 def interpreter() -> str:
     """`CPython 3.12.4`: results can differ across interpreters (the `ast` they parse with)."""
     return f"{platform.python_implementation()} {platform.python_version()}"
-
-
-@functools.cache
-def registry_hash(root: Path | None = None) -> str:
-    """sha256 of the rule data's content (file names and bytes), the same on every machine.
-
-    Hashing some hundred files costs a few milliseconds; the digest is kept in the cache
-    directory under the (cheap) stamp of names, sizes and times, so a pre-commit call reads one file.
-    """
-    base = root or rules_dir()
-    stamp = registry_stamp(base)
-    remembered = cache_dir() / f"registry-{stamp}.sha256.json"
-    from cadre_hooks.safeio import Refused, read_capped
-
-    try:
-        text = json.loads(read_capped(remembered, 256, "cache file").decode("ascii")).get("sha256")
-        if isinstance(text, str) and len(text) == 64 and all(c in "0123456789abcdef" for c in text):
-            return text
-    except (Refused, ValueError, AttributeError):
-        pass  # missing, or not what cadre wrote: computed again
-    digest = hashlib.sha256()
-    for path in sorted(p for p in base.rglob("*.toml") if p.is_file()):
-        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    text = digest.hexdigest()
-    try:
-        remembered.parent.mkdir(parents=True, exist_ok=True)
-        tmp = remembered.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"sha256": text}) + "\n", encoding="ascii")
-        os.replace(tmp, remembered)
-    except OSError:
-        pass
-    return text

@@ -17,7 +17,8 @@ from cadre_hooks.audit.sources import Target
 from cadre_hooks.config import ConfigError
 from cadre_hooks.model import Report
 from cadre_hooks.scan import ScanContext, ScanOptions
-from cadre_hooks.scanner import Scanner, registry_hash
+from cadre_hooks.registry.load import registry_hash
+from cadre_hooks.scanner import Scanner
 
 
 @dataclass(frozen=True)

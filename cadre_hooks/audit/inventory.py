@@ -186,7 +186,7 @@ def _sum_counts(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
 
 def header(policy_origin: str, policy_sha256: str | None, at: str | None, since: str | None) -> dict[str, Any]:
     from cadre_hooks import __version__
-    from cadre_hooks.scanner import registry_hash
+    from cadre_hooks.registry.load import registry_hash
 
     return {"cadre_version": __version__, "registry_hash": registry_hash(),
             "policy": {"origin": policy_origin, "sha256": policy_sha256}, "at": at, "since": since}

@@ -120,7 +120,7 @@ def _prefork_imports() -> None:
     import git  # noqa: F401
 
     from cadre_hooks import charter, detect, transparency
-    from cadre_hooks.scanner import registry_hash
+    from cadre_hooks.registry.load import registry_hash
 
     registry_hash()
     for package in (detect, charter, transparency):

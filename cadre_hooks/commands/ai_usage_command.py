@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cadre_hooks.cli import add_common, command
 from cadre_hooks.errors import EXIT_CLEAN, UsageError
-from cadre_hooks.commands.scan_command import options_from, write_outputs
+from cadre_hooks.commands.scan_command import check_outputs, options_from, write_outputs
 from cadre_hooks.model import Suppression
 from cadre_hooks.scan import exit_status, run
 
@@ -45,6 +45,7 @@ def ai_usage(args: argparse.Namespace) -> int:
     dates.today(args.today)  # a malformed --today is a usage error even before the scan
     root, _ = find_root([str(start)], start)
     args.paths = [str(root)]
+    check_outputs(args)  # before the scan, as `cadre scan` does
     report, ctx = run(options_from(args, repository_checks=False))
     pairs = [(finding, finding.line) for check in REPOSITORY_CHECKS for finding in check(ctx, report.usages)]
     suppressions = report.extra.get("suppressions", ())

@@ -72,10 +72,10 @@ def _earlier_report(path: Path) -> bool:
 
 
 def write_outputs(args: argparse.Namespace, report: Report, lang: str) -> None:
+    """Render and write each report; the caller has run `check_outputs` before its scan."""
     from cadre_hooks.report.escape import escape_report
 
     report = escape_report(report)
-    check_outputs(args)
     wanted = args.formats or ["text"]
     outputs = args.outputs or []
     known = formats()

@@ -71,16 +71,43 @@ def registry_stamp(root: Path | None = None) -> str:
     return stamp.hexdigest()[:20]
 
 
-@functools.lru_cache(maxsize=4)
-def registry_digest(root: Path | None = None) -> str:
-    """A digest of the rule files' names and contents: the registry's identity, for cache keys
-    that must not depend on modification times (a fresh checkout of the same rules)."""
+@functools.cache
+def registry_hash(root: Path | None = None) -> str:
+    """sha256 of the rule data's content (file names and bytes), the same on every machine.
+
+    Hashing some hundred files costs a few milliseconds; the digest is kept in the cache
+    directory under the (cheap) stamp of names, sizes and times, so a pre-commit call reads one file.
+    """
     base = root or rules_dir()
-    digest = hashlib.sha256(_CACHE_VERSION.encode())
+    stamp = registry_stamp(base)
+    remembered = cache_dir() / f"registry-{stamp}.sha256.json"
+    from cadre_hooks.safeio import Refused, read_capped
+
+    try:
+        text = json.loads(read_capped(remembered, 256, "cache file").decode("ascii")).get("sha256")
+        if isinstance(text, str) and len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+            return text
+    except (Refused, ValueError, AttributeError):
+        pass  # missing, or not what cadre wrote: computed again
+    digest = hashlib.sha256()
     for path in _toml_files(base):
-        digest.update(f"{path.relative_to(base).as_posix()}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:20]
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    text = digest.hexdigest()
+    try:
+        remembered.parent.mkdir(parents=True, exist_ok=True)
+        tmp = remembered.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"sha256": text}) + "\n", encoding="ascii")
+        os.replace(tmp, remembered)
+    except OSError:
+        pass
+    return text
+
+
+def registry_digest(root: Path | None = None) -> str:
+    """A short digest of the rule files' names and contents (`registry_hash`): the registry's
+    identity, for cache keys that must not depend on modification times (a fresh checkout)."""
+    return registry_hash(root)[:20]
 
 
 def _valid_raw(data: Any) -> bool:
