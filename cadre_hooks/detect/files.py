@@ -120,10 +120,12 @@ def detector_by_name(path: str) -> Detector | None:
     for suffixes, manifest in _MANIFEST_SUFFIXES:
         if lower.endswith(suffixes):
             return manifest
-    if lower.endswith(source_suffixes()) and not lower.endswith(".gradle.kts"):
+    if lower.endswith(source_suffixes()):  # a `.gradle.kts` build script was taken by _MANIFEST_SUFFIXES above
         return _SOURCE
-    if lower in LOCK_FILES or lower.endswith(".lock") or lower in OWN_CONFIG or lower in _LOCKFILE_NAMES:
-        return _LOCKFILE if lower in _LOCKFILE_NAMES else None
+    if lower in _LOCKFILE_NAMES:
+        return _LOCKFILE
+    if lower in LOCK_FILES or lower.endswith(".lock") or lower in OWN_CONFIG:
+        return None
     if is_requirements_file(path):
         return _REQUIREMENTS_DETECTOR
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from cadre_hooks.detect.config.entries import unique
-from cadre_hooks.detect.config.tomltext import TOMLDecodeError, TomlText, loads
+from cadre_hooks.detect.config.tomltext import TomlText, read_toml
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.textfile import read_structured, registered_pieces
+from cadre_hooks.detect.textfile import registered_pieces
 from cadre_hooks.model import Detection, FileScan
 
 
@@ -42,8 +42,7 @@ def _line_scan(ctx: DetectContext, path: str, text: str) -> tuple[Detection, ...
 
 
 def scan_version_catalog(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    read = read_structured(path, data, loads, (TOMLDecodeError,), "valid TOML", str,
-                           lambda text: _line_scan(ctx, path, text))
+    read = read_toml(path, data, lambda text: _line_scan(ctx, path, text))
     if isinstance(read, FileScan):
         return read
     parsed, text = read.document, TomlText(read.text)

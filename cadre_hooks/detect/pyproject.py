@@ -16,10 +16,10 @@ from typing import Any
 from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import unique
 from cadre_hooks.detect.config.tomlfile import OWN_TABLE, toml_detections
-from cadre_hooks.detect.config.tomltext import TOML_ERRORS, TomlText, loads, toml_reason
+from cadre_hooks.detect.config.tomltext import TomlText, read_toml
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.requirements import requirement_name
-from cadre_hooks.detect.textfile import Parsed, read_structured, registered_pieces
+from cadre_hooks.detect.textfile import Parsed, registered_pieces
 from cadre_hooks.model import Detection, FileScan
 
 PIPFILE_NOT_PACKAGES = frozenset({"source", "requires", "scripts", "pipenv"})
@@ -108,8 +108,7 @@ def _quoted(line: str) -> list[str]:
 
 
 def _read(path: str, data: bytes, ctx: DetectContext) -> Parsed[dict[str, Any]] | FileScan:
-    return read_structured(path, data, loads, TOML_ERRORS, "valid TOML", toml_reason,
-                           lambda text: _line_scan(ctx, path, text))
+    return read_toml(path, data, lambda text: _line_scan(ctx, path, text))
 
 
 def scan_pyproject(path: str, data: bytes, ctx: DetectContext) -> FileScan:

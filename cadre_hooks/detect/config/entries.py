@@ -119,7 +119,7 @@ def decide(ctx: DetectContext, path: str, entry: Entry) -> Detection | None:
                 if placeholder is not None:
                     return placeholder
                 continue
-            if ctx.is_ai_url(url) or (key_pid is not None and "://" in url and urls.parse(url) is not None):
+            if ctx.is_ai_url(url) or (key_pid is not None and "://" in url and parsed is not None):
                 line, column = _at(entry, offset)
                 return Detection(path, line, column, "config", f"{label}: {safe_url(url)}", provider_hint=key_pid,
                                  endpoint=url, generic=True, statement_line=line)

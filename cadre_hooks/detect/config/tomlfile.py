@@ -10,9 +10,8 @@ from typing import Any
 
 from cadre_hooks.detect.config import linescan
 from cadre_hooks.detect.config.entries import Entry, decide, unique
-from cadre_hooks.detect.config.tomltext import TOML_ERRORS, TomlText, loads, toml_reason
+from cadre_hooks.detect.config.tomltext import TomlText, read_toml
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.textfile import read_structured
 from cadre_hooks.model import Detection, FileScan
 
 Skip = Callable[[tuple[str, ...]], bool]
@@ -62,8 +61,7 @@ def toml_detections(ctx: DetectContext, path: str, data: dict[str, Any], text: T
 
 
 def scan_toml(path: str, data: bytes, ctx: DetectContext) -> FileScan:
-    read = read_structured(path, data, loads, TOML_ERRORS, "valid TOML", toml_reason,
-                           lambda text: linescan.scan_text(ctx, path, text))
+    read = read_toml(path, data, lambda text: linescan.scan_text(ctx, path, text))
     if isinstance(read, FileScan):
         return read
     return read.result(unique(toml_detections(ctx, path, read.document, TomlText(read.text))))

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from cadre_hooks.detect.textfile import Parsed, read_structured
+from cadre_hooks.model import Detection, FileScan
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,6 +33,13 @@ _KEY_PART = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))
 
 def loads(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
+
+
+def read_toml(path: str, data: bytes,
+              line_scan: Callable[[str], Iterable[Detection | None]]) -> Parsed[dict[str, Any]] | FileScan:
+    """`read_structured` for a TOML file: one place for the errors caught and the reason given, so
+    every TOML detector falls back to its line scan alike (a file nested too deep included)."""
+    return read_structured(path, data, loads, TOML_ERRORS, "valid TOML", toml_reason, line_scan)
 
 
 def cut_comment(line: str) -> str:

@@ -517,6 +517,13 @@ def _client_tails(registry: Registry, section: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=16)
+def _class_names(registry: Registry, section: str) -> tuple[bytes, ...]:
+    """The class names of the section's clients, as bytes to look for in a file: worked out once,
+    not per file (a Go client has a `/` path and needs its import, so it is not among them)."""
+    return tuple(_class_of(name).encode() for name in registry.source_clients(section) if "/" not in name)
+
+
+@functools.lru_cache(maxsize=16)
 def _words(registry: Registry, section: str, extra: frozenset[str]) -> Prefilter:
     return Prefilter([*registry.source_words(section), *extra, "cadre:"])
 
@@ -538,8 +545,7 @@ def relevant(facts: Facts, ctx: DetectContext) -> bool:
         if ("://" in raw and any(ctx.is_ai_url(word.strip("\"'`")) for word in raw.split() if "://" in word)) \
                 or registry.env_var(raw.strip("\"'`@$")) is not None:
             return True
-    return any(_class_of(name).encode() in facts.data for name in registry.source_clients(lang.section)
-               if "/" not in name)  # a Go client needs its import, checked above
+    return any(name in facts.data for name in _class_names(registry, lang.section))
 
 
 def _class_of(name: str) -> str:
