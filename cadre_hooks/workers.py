@@ -100,7 +100,10 @@ class WorkerPool:
             raise RuntimeError("the worker pool is closed")
         scan = f"{os.getpid()}-{next(_SCANS)}"
         blob = pack(state, self.registry)
-        size = max(1, min(MAX_CHUNK, len(tasks) // (self.workers * 8)))
+        # About 32 chunks per worker: a tree whose files are nearly all analysed (litellm: ~7 ms
+        # each) ends with the workers finishing together rather than one of them on a long last
+        # chunk; each chunk costs its pickled state (~50 KB) and a round trip.
+        size = max(1, min(MAX_CHUNK, len(tasks) // (self.workers * 32)))
         chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         for outcomes in self._executor.map(_run_chunk, itertools.repeat(scan), itertools.repeat(blob), chunks):
             yield from outcomes
