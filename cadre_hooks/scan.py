@@ -211,27 +211,36 @@ def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter
     Freshness is decided here, from each file's size and time against its cache entry: an
     unchanged file costs one `stat` and its cached answer, and only the others are analysed, in
     worker processes when there are enough of them."""
-    candidates = [f for f in files if detector_for(f) is not None]
+    # Every file is a candidate; which detector reads it is asked only of the files the cache
+    # does not answer for (an unchanged tree asks it of none), so that files no detector reads
+    # (images) never start a worker pool on a re-scan.
+    candidates = list(files)
     real_folder.cache_clear()
     root_str = str(root)
     state = {"root": root, "root_str": root_str, "real_root": os.path.realpath(root), "ctx": ctx,
              "prefilter": prefilter, "max_size": max_size, "caching": cache is not None, "index": index}
     known: dict[int, Outcome] = {}
     todo: list[Task] = []
+    nothing: Outcome = (None, None)
     for i, rel in enumerate(candidates):
-        if cache is None:
-            todo.append((rel, None, None))
-            continue
-        try:
-            st = os.stat(os.path.join(root_str, rel))
-        except OSError:
-            todo.append((rel, None, None))
-            continue
-        fresh, result = cache.fresh(root_str, rel, st.st_size, st.st_mtime_ns)
-        if fresh:
-            known[i] = (result, None)
-        else:
-            todo.append((rel, cache.entries.get(rel), (st.st_size, st.st_mtime_ns)))
+        stat = None
+        entry = None
+        if cache is not None:
+            try:
+                st = os.stat(os.path.join(root_str, rel))
+            except OSError:
+                pass
+            else:
+                fresh, result = cache.fresh(root_str, rel, st.st_size, st.st_mtime_ns)
+                if fresh:
+                    known[i] = (result, None)
+                    continue
+                stat = (st.st_size, st.st_mtime_ns)
+                entry = cache.entries.get(rel)
+            if detector_for(rel) is None:  # (without a cache, the worker asks: once per file)
+                known[i] = nothing
+                continue
+        todo.append((rel, entry, stat))
     workers = 1 if index is not None else jobs or (os.cpu_count() or 1)
     with contextlib.ExitStack() as stack:
         if len(todo) < PARALLEL_THRESHOLD or workers <= 1:
