@@ -9,8 +9,8 @@ import os
 from pathlib import Path
 
 from cadre_hooks.cli import add_common, command
-from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.commands.scan_command import check_outputs, options_from, write_outputs
+from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.scan import exit_status, run
 
 
