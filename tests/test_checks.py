@@ -205,3 +205,19 @@ def test_ai_usage_command_reports_the_declaration_alone(tmp_path: Path, cadre) -
     by_rule = {f["rule"]: f for f in scan.json["findings"]}
     assert only.json["findings"][0] == by_rule["CDR201"]
     assert only.json["usages"] == scan.json["usages"]
+
+
+def test_every_ai_usage_message_the_code_names_exists_in_both_languages() -> None:
+    """AI_USAGE.md's findings take their details from the declaration's own data (`[messages]` in
+    rules/ai_usage.toml, shared with `cadre init`): a key named in the code is there, in both languages."""
+    from cadre_hooks.transparency.spec import load_spec
+
+    messages = load_spec().messages
+    named = set()
+    for path in (PACKAGE / "transparency").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "message"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                named.add(str(node.args[0].value))
+    assert {"where", "user_facing", "model_stale"} <= named  # the finder sees the calls
+    assert {key: sorted(messages.get(key, {})) for key in named if set(messages.get(key, {})) != {"en", "fr"}} == {}
