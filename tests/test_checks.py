@@ -221,3 +221,33 @@ def test_every_ai_usage_message_the_code_names_exists_in_both_languages() -> Non
                 named.add(str(node.args[0].value))
     assert {"where", "user_facing", "model_stale"} <= named  # the finder sees the calls
     assert {key: sorted(messages.get(key, {})) for key in named if set(messages.get(key, {})) != {"en", "fr"}} == {}
+
+
+# check module -> the one file it may read, and why (never a file the detectors analysed)
+READS_ALLOWED = {"assistants.py": "AI_USAGE.md's `assistants`: the declaration, which no detector reads"}
+
+
+def _reads_or_pipeline(tree: ast.AST) -> list[str]:
+    """Imports of the pipeline or of the file readers, and direct reads, anywhere in a module."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in ("cadre_hooks.scan", "cadre_hooks.safeio",
+                                                                "cadre_hooks.scanner"):
+            found.append(f"{node.lineno}: from {node.module}")
+        elif isinstance(node, ast.Import) and any(a.name in ("cadre_hooks.scan", "cadre_hooks.safeio")
+                                                  for a in node.names):
+            found.append(f"{node.lineno}: import")
+        elif isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            if name in ("open", "read_bytes", "read_text", "listdir", "scandir", "walk", "read_in_root"):
+                found.append(f"{node.lineno}: {name}()")
+    return found
+
+
+def test_checks_read_no_file_and_never_import_the_pipeline() -> None:
+    offenders = {path.name: found for path in sorted((PACKAGE / "checks").glob("*.py"))
+                 if (found := _reads_or_pipeline(ast.parse(path.read_text(encoding="utf-8"))))
+                 and path.name not in READS_ALLOWED}
+    assert offenders == {}
+    assert _reads_or_pipeline(ast.parse("from cadre_hooks.scan import ScanContext\nos.listdir(p)\n")) == [
+        "1: from cadre_hooks.scan", "2: listdir()"]
