@@ -46,6 +46,7 @@ def test_every_module_of_the_package_is_a_listed_check() -> None:
     assert files == set(names), "list every check module in checks.CHECKS (and only those)"
     for check in checks.CHECKS:
         module = _module(check)
+        assert getattr(module, "__name__", "") == f"cadre_hooks.checks.{check.name}"
         assert isinstance(module.CODES, tuple) and module.CODES and callable(module.run)
 
 

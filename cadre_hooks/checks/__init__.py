@@ -11,23 +11,24 @@ applied after every check has run (scan.build_report). Every word a finding says
 rule's data (`message` and `details` in rules/checks/<code>.toml), never from the module.
 
 To add a rule: write rules/checks/CDRnnn.toml (with its valid and invalid examples), one module
-here that declares CDRnnn in CODES, and list it in CHECKS below. The modules are imported when
-their turn comes, so a check that needs a heavy library (AI_USAGE.md: PyYAML) costs nothing on a
-scan that does not run it.
+here that declares CDRnnn in CODES, and list it in CHECKS below with the function that imports
+it. The modules are imported when their turn comes, so a check that needs a heavy library
+(AI_USAGE.md: PyYAML) costs nothing on a scan that does not run it; mypy checks every module
+against `CheckModule` through those functions.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Protocol
 
 from cadre_hooks.checks.context import CheckContext, Pair, ScanFacts
 
 
 class CheckModule(Protocol):
-    CODES: tuple[str, ...]
+    @property
+    def CODES(self) -> tuple[str, ...]: ...  # a module constant, read-only here
 
     def run(self, facts: ScanFacts, ctx: CheckContext) -> list[Pair]: ...
 
@@ -35,21 +36,57 @@ class CheckModule(Protocol):
 @dataclass(frozen=True)
 class Check:
     name: str  # the module cadre_hooks.checks.<name>
+    load: Callable[[], CheckModule]  # imports it (when its turn comes); mypy checks it has CODES and run
     repository: bool = False  # only on a scan of the whole repository (or when asked: `cadre ai-usage`)
 
     def module(self) -> CheckModule:
-        return cast(CheckModule, importlib.import_module(f"{__name__}.{self.name}"))
+        return self.load()
+
+
+def _models() -> CheckModule:
+    from cadre_hooks.checks import models
+    return models
+
+
+def _policy() -> CheckModule:
+    from cadre_hooks.checks import policy
+    return policy
+
+
+def _downloads() -> CheckModule:
+    from cadre_hooks.checks import downloads
+    return downloads
+
+
+def _public() -> CheckModule:
+    from cadre_hooks.checks import public
+    return public
+
+
+def _assistants() -> CheckModule:
+    from cadre_hooks.checks import assistants
+    return assistants
+
+
+def _suppressions() -> CheckModule:
+    from cadre_hooks.checks import suppressions
+    return suppressions
+
+
+def _ai_usage() -> CheckModule:
+    from cadre_hooks.checks import ai_usage
+    return ai_usage
 
 
 # In this order (the order of findings that share a place before they are sorted).
 CHECKS: tuple[Check, ...] = (
-    Check("models"),  # CDR106 moving model aliases
-    Check("policy"),  # CDR101-CDR104, CDR301 the approved-provider policy, per usage
-    Check("downloads"),  # CDR105 model weights from the Hugging Face hub
-    Check("public"),  # CDR302 web routes that hand AI output to the public
-    Check("assistants"),  # CDR303 AI coding assistants' files
-    Check("suppressions"),  # CDR901 suppressions without a reason
-    Check("ai_usage", repository=True),  # CDR201-CDR206 AI_USAGE.md
+    Check("models", _models),  # CDR106 moving model aliases
+    Check("policy", _policy),  # CDR101-CDR104, CDR301 the approved-provider policy, per usage
+    Check("downloads", _downloads),  # CDR105 model weights from the Hugging Face hub
+    Check("public", _public),  # CDR302 web routes that hand AI output to the public
+    Check("assistants", _assistants),  # CDR303 AI coding assistants' files
+    Check("suppressions", _suppressions),  # CDR901 suppressions without a reason
+    Check("ai_usage", _ai_usage, repository=True),  # CDR201-CDR206 AI_USAGE.md (and PyYAML) only here
 )
 
 
