@@ -65,8 +65,8 @@ class Scanner:
 
     def pool(self, workers: int) -> WorkerPool:
         """The Scanner's pool of `workers` processes, created on first need."""
-        if self._pool is not None and (self._pool.workers != workers or self._pool.pid != os.getpid()):
-            self.close()  # another size, or a pool of the process this one was forked from
+        if self._pool is not None and (self._pool.workers != workers or not self._pool.usable):
+            self.close()  # another size, a pool of the process this one was forked from, or a broken one
         if self._pool is None:
             from cadre_hooks.workers import WorkerPool
 

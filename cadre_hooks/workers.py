@@ -108,6 +108,12 @@ class WorkerPool:
         for outcomes in self._executor.map(_run_chunk, itertools.repeat(scan), itertools.repeat(blob), chunks):
             yield from outcomes
 
+    @property
+    def usable(self) -> bool:
+        """Open, in the process that made it, and not broken (a worker that died breaks the pool)."""
+        return (self._executor is not None and os.getpid() == self.pid
+                and not getattr(self._executor, "_broken", False))
+
     def close(self) -> None:
         """Stop the workers (when this process made them; a forked child leaves its parent's alone)."""
         if self._executor is not None and os.getpid() == self.pid:
