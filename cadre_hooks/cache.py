@@ -11,11 +11,11 @@ whole cache is keyed on the cadre version, the registry's hash, the interpreter 
 implementation: `ast` differs between them), the model's schema and the settings that change what
 a detector reports, so a new rule, provider or Python never serves an old answer.
 
-The format is positional and decoded lazily: each entry is a row `[size, mtime_ns, digest,
-depends_on, result]` whose `result` (the FileScan, as `serial` writes it; null for the many
-files with nothing to say) is checked and built only when the entry is used. A re-scan of an
-unchanged tree decides freshness from the sizes and times alone, and decodes only the results it
-returns; rows that did not change are written back as they were read.
+The format is columnar and decoded lazily: lists of paths, sizes, times and digests, and for the
+few files with something to say or a dependency, their [depends_on, result] (the FileScan, as
+`serial` writes it) by index, checked and built only when the entry is used. A re-scan of an
+unchanged tree decides freshness from the sizes and times alone and decodes only the results it
+returns; entries that did not change are written back as they were read.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from cadre_hooks.registry.load import cache_dir
 from cadre_hooks.safeio import Refused, read_capped
 from cadre_hooks.serial import Invalid, decoder, encode, schema_stamp
 
-VERSION = "4"
+VERSION = "5"
 FORMAT = "cadre-scan-cache"
 MAX_BYTES = 2_000_000_000  # ~10 million entries; a larger file is not ours
 
@@ -83,84 +83,82 @@ def cache_key(root: Path, salt: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
 
-def _int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _row_shape(row: Any) -> bool:
-    """The cheap part of a row's check: five cells, the stat data as integers."""
-    return isinstance(row, list) and len(row) == 5 and _int(row[0]) and _int(row[1])
-
-
-def decode_row(row: Any) -> Entry:
-    """The entry a row describes; `Invalid` when it does not fit."""
-    if not _row_shape(row) or not isinstance(row[2], str):
-        raise Invalid("expected [size, mtime_ns, digest, depends_on, result]")
-    depends_on = decoder(tuple[tuple[str, int, int], ...])(row[3])
-    result = None if row[4] is None else decoder(FileScan)(row[4])
-    return Entry(row[0], row[1], row[2], depends_on, result)
-
-
-def encode_row(entry: Entry) -> list[Any]:
-    return [entry.size, entry.mtime_ns, entry.digest, encode(entry.depends_on), encode(entry.result)]
+def _decode(size: Any, mtime_ns: Any, content: Any, extra: Any) -> Entry:
+    """The entry of one file's columns (`extra`: [depends_on, result] or None); `Invalid` when it does not fit."""
+    if type(size) is not int or type(mtime_ns) is not int or type(content) is not str:
+        raise Invalid("expected integer size and time, and a string digest")
+    if extra is None:
+        return Entry(size, mtime_ns, content, (), None)
+    if not isinstance(extra, list) or len(extra) != 2:
+        raise Invalid("expected [depends_on, result]")
+    depends_on = decoder(tuple[tuple[str, int, int], ...])(extra[0])
+    result = None if extra[1] is None else decoder(FileScan)(extra[1])
+    return Entry(size, mtime_ns, content, depends_on, result)
 
 
 class Entries(Mapping[str, Entry]):
-    """Cache entries by repository-relative path, each decoded on first use.
+    """Cache entries by repository-relative path, read from columns and decoded on first use.
 
-    `fresh(rel, size, mtime_ns)` answers from the row's stat data (and its dependencies' stat
-    data) without building the result; `get` builds the entry, and a row that does not validate
-    is forgotten (the file is analysed again, as with an empty cache)."""
+    The file holds one column per field (paths, sizes, times, digests) and, for the few files
+    with something to say or a dependency, their [depends_on, result] by index: parsing flat
+    lists costs a third of parsing one small array per file (~15 ms for 36,000 files). `fresh`
+    answers from the size and time columns without building the entry; `get` builds it, and
+    one that does not validate is forgotten (the file is analysed again, as with an empty cache)."""
 
-    __slots__ = ("_rows", "_decoded")
+    __slots__ = ("_index", "_sizes", "_mtimes", "_digests", "_extra", "_new", "_gone")
 
-    def __init__(self, rows: dict[str, Any] | None = None) -> None:
-        self._rows: dict[str, Any] = rows if rows is not None else {}
-        self._decoded: dict[str, Entry] = {}
+    def __init__(self, columns: dict[str, Any] | None = None) -> None:
+        columns = columns or {}
+        paths: list[str] = columns.get("paths", [])
+        self._index: dict[str, int] = {rel: i for i, rel in enumerate(paths)}
+        self._sizes: list[Any] = columns.get("sizes", [])
+        self._mtimes: list[Any] = columns.get("mtimes", [])
+        self._digests: list[Any] = columns.get("digests", [])
+        self._extra: dict[int, Any] = {int(k): v for k, v in columns.get("extra", {}).items()}
+        self._new: dict[str, Entry] = {}  # decoded or recorded since the load
+        self._gone: set[str] = set()  # loaded, then forgotten
 
     def __contains__(self, rel: object) -> bool:
-        return rel in self._rows
+        return rel in self._new or (rel in self._index and rel not in self._gone)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return sum(1 for _ in self)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
+        for rel in self._index:
+            if rel not in self._gone and rel not in self._new:
+                yield rel
+        yield from self._new
 
     def fresh(self, root: str, rel: str, size: int, mtime_ns: int) -> tuple[bool, FileScan | None]:
         """(True, the cached result) when the file keeps `size` and `mtime_ns` and the files its
-        result read keep theirs. The common row (nothing to say, no dependency) is answered
+        result read keep theirs. The common entry (nothing to say, no dependency) is answered
         without building anything."""
-        row = self._rows.get(rel)
-        if row is None:
-            return False, None
-        if isinstance(row, Entry):
-            entry: Entry | None = row
-        elif not (_row_shape(row) and row[0] == size and row[1] == mtime_ns):
-            return False, None
-        elif row[3] == [] and row[4] is None and isinstance(row[2], str):
-            return True, None
-        else:
+        entry = self._new.get(rel)
+        if entry is None:
+            i = self._index.get(rel)
+            if i is None or rel in self._gone or self._sizes[i] != size or self._mtimes[i] != mtime_ns:
+                return False, None
+            if i not in self._extra and type(self._digests[i]) is str and type(self._sizes[i]) is int:
+                return True, None
             entry = self.get(rel)
         if entry is None or (entry.size, entry.mtime_ns) != (size, mtime_ns) or not fresh_dependencies(root, entry):
             return False, None
         return True, entry.result
 
     def get(self, rel: str, default: None = None) -> Entry | None:  # type: ignore[override]
-        entry = self._decoded.get(rel)
+        entry = self._new.get(rel)
         if entry is not None:
             return entry
-        row = self._rows.get(rel)
-        if row is None:
+        i = self._index.get(rel)
+        if i is None or rel in self._gone:
             return None
-        if isinstance(row, Entry):
-            return row
         try:
-            entry = decode_row(row)
+            entry = _decode(self._sizes[i], self._mtimes[i], self._digests[i], self._extra.get(i))
         except (Invalid, TypeError, ValueError, RecursionError):
-            del self._rows[rel]
+            self._gone.add(rel)
             return None
-        self._decoded[rel] = entry
+        self._new[rel] = entry
         return entry
 
     def __getitem__(self, rel: str) -> Entry:
@@ -170,40 +168,77 @@ class Entries(Mapping[str, Entry]):
         return entry
 
     def __setitem__(self, rel: str, entry: Entry) -> None:
-        self._rows[rel] = entry
-        self._decoded[rel] = entry
+        self._new[rel] = entry
 
     def __delitem__(self, rel: str) -> None:
-        del self._rows[rel]
-        self._decoded.pop(rel, None)
+        if rel not in self:
+            raise KeyError(rel)
+        self._new.pop(rel, None)
+        if rel in self._index:
+            self._gone.add(rel)
 
-    def rows(self) -> dict[str, Any]:
-        """JSON-ready rows: those read are written back as they were, new entries encoded."""
-        return {rel: encode_row(row) if isinstance(row, Entry) else row for rel, row in self._rows.items()}
+    def columns(self) -> dict[str, Any]:
+        """JSON-ready columns: entries read are written back as they were, new ones encoded."""
+        paths: list[str] = []
+        sizes: list[Any] = []
+        mtimes: list[Any] = []
+        digests: list[Any] = []
+        extra: dict[str, Any] = {}
+        for rel in self:
+            entry = self._new.get(rel)
+            if entry is not None:
+                size, mtime, content = entry.size, entry.mtime_ns, entry.digest
+                more: Any = ([encode(entry.depends_on), encode(entry.result)]
+                             if entry.depends_on or entry.result is not None else None)
+            else:
+                i = self._index[rel]
+                size, mtime, content, more = self._sizes[i], self._mtimes[i], self._digests[i], self._extra.get(i)
+            if more is not None:
+                extra[str(len(paths))] = more
+            paths.append(rel)
+            sizes.append(size)
+            mtimes.append(mtime)
+            digests.append(content)
+        return {"paths": paths, "sizes": sizes, "mtimes": mtimes, "digests": digests, "extra": extra}
 
 
-def _load_rows(path: Path) -> dict[str, Any]:
+def _valid_columns(data: Any) -> bool:
+    """The shape `Entries.columns` writes: equal lists, string paths, an index-keyed table."""
+    if not isinstance(data, dict):
+        return False
+    paths, extra = data.get("paths"), data.get("extra")
+    columns = [data.get(key) for key in ("sizes", "mtimes", "digests")]
+    return (isinstance(paths, list) and all(isinstance(c, list) and len(c) == len(paths) for c in columns)
+            and all(type(p) is str for p in paths) and isinstance(extra, dict)
+            and all(isinstance(k, str) and k.isascii() and k.isdigit() and int(k) < len(paths) for k in extra))
+
+
+def _load_columns(path: Path) -> dict[str, Any]:
     try:
         data: Any = json.loads(read_capped(path, MAX_BYTES, "cache file"))
     except (Refused, ValueError, TypeError, RecursionError, MemoryError):
         return {}
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         return {}
-    rows = data.get("entries")
-    return rows if isinstance(rows, dict) else {}
+    return data if _valid_columns(data) else {}
 
 
 def load_entries(path: Path) -> dict[str, Entry]:
     """Every entry of a cache file, decoded; empty when it is missing, too large, not JSON or not valid."""
-    try:
-        return {rel: decode_row(row) for rel, row in _load_rows(path).items()}
-    except (Invalid, ValueError, TypeError, RecursionError, MemoryError):
+    entries = Entries(_load_columns(path))
+    decoded = {rel: entries.get(rel) for rel in list(entries)}
+    if any(entry is None for entry in decoded.values()):
         return {}
+    return {rel: entry for rel, entry in decoded.items() if entry is not None}
 
 
 def dump_entries(entries: dict[str, Entry] | Entries) -> str:
-    rows = entries.rows() if isinstance(entries, Entries) else {rel: encode_row(e) for rel, e in entries.items()}
-    return json.dumps({"format": FORMAT, "version": VERSION, "entries": rows}, separators=(",", ":"),
+    if not isinstance(entries, Entries):
+        table = Entries()
+        for rel, entry in entries.items():
+            table[rel] = entry
+        entries = table
+    return json.dumps({"format": FORMAT, "version": VERSION, **entries.columns()}, separators=(",", ":"),
                       ensure_ascii=True)  # ASCII: a file name that is not UTF-8 survives as an escape
 
 
@@ -212,7 +247,7 @@ class ScanCache:
 
     def __init__(self, root: Path, salt: str) -> None:
         self.path = cache_dir() / "scans" / f"{cache_key(root, salt)}.json"
-        self.entries = Entries(_load_rows(self.path))
+        self.entries = Entries(_load_columns(self.path))
         self.changed = False
 
     def fresh(self, root: str, rel: str, size: int, mtime_ns: int) -> tuple[bool, FileScan | None]:
