@@ -18,6 +18,7 @@ from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_depe
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
+from cadre_hooks.detect.letthrough import with_settings, without_ai
 from cadre_hooks.detect.lockfiles import is_lock_file
 from cadre_hooks.gitindex import IndexReader
 from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
@@ -154,12 +155,12 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
             return None
         return FileScan(rel, notices=(Notice(rel, "binary file; not scanned"),))
     if not prefilter.may_hold_ai(data):
-        return None
+        return without_ai(rel, data, ctx)  # only what a repository rule needs: hub settings, routes
     if rel.endswith(MINIFIABLE_SUFFIXES) and len(data) > 20_000 and data.count(b"\n") * 1_000 < len(data):
         # Lines averaging over a thousand characters: a bundle a build tool wrote, not source code.
         return FileScan(rel, notices=(Notice(rel, "minified or bundled code; not scanned"),))
     try:
-        return detector(rel, data, ctx)
+        return with_settings(rel, data, ctx, detector(rel, data, ctx))
     except (RecursionError, MemoryError) as err:
         return FileScan(rel, notices=(Notice(rel, f"too complex to analyse ({type(err).__name__}); not scanned"),))
     except Exception as err:  # a detector bug must not lose the rest of an audit; exit 3 says it happened

@@ -22,7 +22,7 @@ def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]
     if any(u.kind == "model" for u in usages):
         from cadre_hooks.charter import downloads
 
-        out += downloads.findings(sc, usages)
+        out += downloads.findings(sc, scans, usages)
     if any(scan.routes for scan in scans) or (sc.selection.whole_repository and any(scan.detections for scan in scans)):
         from cadre_hooks.charter import public
 

@@ -38,6 +38,15 @@ def scan_source(path: str, source: Source, ctx: DetectContext) -> FileScan:
     except (ValueError, RecursionError, MemoryError) as err:
         return scan_fallback(path, source, ctx, type(err).__name__, notices)
     if not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
+        if path.endswith(".py"):
+            from cadre_hooks.detect.python.webroutes import may_declare_routes
+
+            if may_declare_routes(path, source.text.encode("utf-8", "surrogatepass")):  # CDR302, see letthrough.py
+                from cadre_hooks.detect.python.deep import route_only
+
+                found = route_only(path, source, ctx, tree, tuple(notices))
+                if found is not None:
+                    return found
         return FileScan(path, suppressions=source.suppressions, notices=tuple(notices))
     from cadre_hooks.detect.python import deep
 

@@ -8,6 +8,9 @@ framework fixes it (`django.urls.path`, `litestar.get`); on its conventional var
 
 from __future__ import annotations
 
+import functools
+import re
+
 FRAMEWORK_ROOTS = frozenset({
     "fastapi", "starlette", "flask", "quart", "aiohttp", "django", "rest_framework", "sanic", "litestar", "ninja",
     "tornado", "falcon", "bottle", "connexion", "flask_restful", "flask_restx", "flask_smorest", "responder",
@@ -62,3 +65,41 @@ REGISTRAR_METHODS = frozenset({"add_url_rule", "add_api_route", "add_route", "ad
                                "add_patch", "add_delete", "add_head", "add_view", "add_api_websocket_route",
                                "add_websocket_route", "add_resource"})
 HANDLER_KEYWORDS = ("view_func", "endpoint", "handler", "view", "resource")
+
+
+# --- byte markers -----------------------------------------------------------------------------
+# Which modules the detection pass analyses for routes although they hold no AI themselves (their
+# handlers may call the project's own AI functions): decided on the bytes already read, before any
+# parsing. Django's `urls.py` and `views.py` always; else a web framework imported in the module's
+# header (or a route decorator) and a sign that it declares routes at all.
+HEAD_BYTES = 16384  # imports sit at the top
+ROUTE_FILE_NAMES = ("urls.py", "views.py")
+
+
+@functools.cache
+def _web_import() -> re.Pattern[bytes]:
+    """The import header of a module that may define web handlers; aiohttp only for its server side
+    (`aiohttp.web`), its client is everywhere."""
+    roots = b"|".join(re.escape(r.encode()) for r in sorted(FRAMEWORK_ROOTS - {"aiohttp"}))
+    return re.compile(rb"(?:from|import)[ \t]+(?:" + roots + rb")\b"
+                      rb"|from[ \t]+aiohttp[ \t]+import[^\n]*\bweb\b|(?:from|import)[ \t]+aiohttp\.web\b")
+
+
+def _header(data: bytes) -> bytes:
+    """The part of a module before its first top-level function or class: where its imports are."""
+    ends = [i for i in (data.find(b"\ndef "), data.find(b"\nclass "), data.find(b"\nasync def ")) if i >= 0]
+    return data[:min(ends)] if ends else data
+
+
+def may_declare_routes(rel: str, data: bytes) -> bool:
+    """The route marker: a Python module (`.py`) the route analysis reads even without AI in it."""
+    from cadre_hooks.detect.python.routefilter import has_route_decorator, route_markers
+
+    if not rel.endswith(".py"):
+        return False
+    if rel.rsplit("/", 1)[-1] in ROUTE_FILE_NAMES:
+        return True
+    head = data[:HEAD_BYTES]
+    if not (_web_import().search(_header(head)) or has_route_decorator(head)):
+        return False
+    return route_markers().search(data) is not None
