@@ -1,7 +1,8 @@
 """What web frameworks look like in code: the objects that carry routes, the decorators and the
 registration calls that expose a function to HTTP requests, and the class-based views.
 
-Data only, read by `routes.py`. A name is matched on its qualified name (after imports) when the
+Data read by `routes.py`, and the byte marker of a module that declares routes (may_declare_routes,
+at the end), which the detection pass checks before parsing a module without AI. A name is matched on its qualified name (after imports) when the
 framework fixes it (`django.urls.path`, `litestar.get`); on its conventional variable name
 (`app`, `router`, `bp`...) only in a module that imports a web framework.
 """
