@@ -33,7 +33,10 @@ def with_repository_settings(scans: list[FileScan], selection: Selection, exclud
     repository settings file the scans do not cover (no detections: nothing else of them is reported)."""
     if not any(d.kind == "model" for scan in scans for d in scan.detections):
         return scans
-    covered = set(selection.files) | {scan.path for scan in scans}
+    from cadre_hooks.detect import detector_for
+
+    # The files the detection pass read (it recorded their settings); not those it has no detector for.
+    covered = {f for f in selection.files if detector_for(f) is not None} | {scan.path for scan in scans}
     extra = []
     for rel in settings_files(selection, exclude):
         if rel in covered:
@@ -56,8 +59,9 @@ def settings_scan(root: Path, rel: str) -> FileScan | None:
 
 
 def settings_files(selection: Selection, exclude: Sequence[str]) -> list[str]:
-    """The settings files of the repository at `selection.root` that the selection may not hold: the
-    root's `.env*` (git ignores them), and on a partial scan every Dockerfile and compose file."""
+    """The settings files of the repository at `selection.root`: the root's `.env*` (even those git
+    ignores), and the Dockerfiles and compose files of the selection (a whole-repository scan) or of
+    git's listing (a partial scan; without git, a walk)."""
     root = selection.root
     excluder = Excluder(root, exclude)
     try:
@@ -65,7 +69,9 @@ def settings_files(selection: Selection, exclude: Sequence[str]) -> list[str]:
     except OSError:
         names = []
     found = [n for n in names if n.startswith(".env") and is_settings_file(n) and os.path.isfile(root / n)]
-    if not selection.whole_repository:
+    if selection.whole_repository:
+        found += [f for f in selection.files if is_settings_file(f)]  # the caller skips those already read
+    else:
         listed = _git_listing(root) if selection.git else None
         found += listed if listed is not None else _walk(root)
     return sorted({rel for rel in found if is_settings_file(rel) and not excluder.excluded(rel)})

@@ -138,6 +138,13 @@ def test_an_ignored_root_env_file_counts_on_every_kind_of_scan(tmp_path: Path, c
     assert findings(cadre("scan", "--format", "json", "m.py", "other.py", cwd=repo), "CDR105") == []
 
 
+def test_settings_files_without_a_detector_of_their_own(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    for name, text in ((".envrc", "export HF_HUB_OFFLINE=1\n"), ("ops/app.containerfile", "ENV HF_HUB_OFFLINE=1\n")):
+        repo = make_repo(tmp_path / name.replace("/", "_"), {"m.py": HUB_LOAD, name: text})
+        assert findings(cadre("scan", "--format", "json", cwd=repo), "CDR105") == []
+        assert findings(cadre("scan", "--format", "json", "m.py", cwd=repo), "CDR105") == []
+
+
 def test_settings_files_a_partial_scan_does_not_count(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
     # Near-misses: installed code, a `.env` below the root, a file excluded by the configuration.
     files = {"m.py": HUB_LOAD, "node_modules/x/Dockerfile": "ENV HF_HUB_OFFLINE=1\n",
