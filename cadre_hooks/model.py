@@ -116,15 +116,17 @@ class RouteFunction:
 
 @dataclass(frozen=True, slots=True)
 class HubLoad:
-    """What CDR105 needs of one model-loading call, read where the call is written: `local_files_only=True`
-    keeps it off the hub; `pipeline(task, model=...)` loads its `model` keyword, or the task's default model
-    (`pipeline('ner')`, a label) when it names none; `model` None there: not readable statically."""
+    """What CDR105 needs of one model load (at its detection's position), read where the call is written:
+    `local_files_only=True` keeps it off the hub; `pipeline(task, model=...)` loads its `model` keyword,
+    or the task's default model (`pipeline('ner')`, a label) when it names none; `model` None: not
+    readable statically; a model naming a folder of the repository is local."""
 
     line: int
     column: int  # from 1, in characters, as in Detection
     local_only: bool = False
     pipeline: bool = False
-    model: str | None = None  # only for pipeline(): the model it really loads
+    model: str | None = None  # what it loads: pipeline()'s model keyword or task label, else the detection's model
+    local_folder: bool = False  # `model` names a file or folder of the repository (its root, or beside the code)
 
 
 @dataclass(frozen=True, slots=True)

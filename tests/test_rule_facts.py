@@ -123,6 +123,15 @@ def test_hub_findings_come_from_the_cache_not_from_the_files(tmp_path: Path, cad
     assert findings(cadre("scan", "--format", "json", cwd=repo), "CDR105") == findings(first, "CDR105")
 
 
+def test_a_folder_of_the_model_s_name_appearing_makes_the_load_local(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo(tmp_path / "r", {"app/m.py": HUB_LOAD})
+    assert len(findings(cadre("scan", "--format", "json", cwd=repo), "CDR105")) == 2
+    (repo / "app/dangvantuan/sentence-camembert-base").mkdir(parents=True)  # beside the code: local
+    assert [line for _, line, _ in findings(cadre("scan", "--format", "json", cwd=repo), "CDR105")] == [5]
+    (repo / "app/dangvantuan/sentence-camembert-base").rmdir()
+    assert len(findings(cadre("scan", "--format", "json", cwd=repo), "CDR105")) == 2
+
+
 def test_repository_settings_come_from_the_cache(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
     repo = make_repo(tmp_path / "r", {"m.py": HUB_LOAD, "deploy/Dockerfile": "FROM python\nENV HF_HUB_OFFLINE=1\n"})
     assert findings(cadre("scan", "--format", "json", cwd=repo), "CDR105") == []

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cadre_hooks.detect.hubenv import disables_hub, is_settings_file
@@ -50,8 +49,9 @@ def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]
         if usage.path not in calls:
             calls[usage.path] = {(h.line, h.column): h for h in scan.hub_loads} if scan is not None else {}
         call = calls[usage.path].get((usage.line, usage.column))
-        model = call.model if call is not None and call.pipeline else usage.model
-        if model is None or not (model.startswith(DEFAULT_MODEL) or is_hub_id(model, sc.root, usage.path)):
+        model = call.model if call is not None else usage.model
+        if model is None or not (model.startswith(DEFAULT_MODEL) or is_hub_id(model)) \
+                or (call is not None and call.local_folder):
             continue
         if (call is not None and call.local_only) or (
                 scan is not None and not is_settings_file(usage.path) and disables_hub(scan.hub_settings)):
@@ -73,17 +73,9 @@ def repository_disables_hub(scans: Sequence[FileScan]) -> bool:
     return disables_hub(s for scan in scans if is_settings_file(scan.path) for s in scan.hub_settings)
 
 
-def is_hub_id(model: str, root: Path, path: str) -> bool:
-    """A hub repository id, not a path: `./models/x`, `/opt/models/x` or a folder of the repository is local
-    (the one look at the file system left to the rule: whether a folder of that name exists)."""
+def is_hub_id(model: str) -> bool:
+    """A hub repository id, not a path: `./models/x`, `/opt/models/x` are local (and so is a folder of the
+    repository of that name: `HubLoad.local_folder`, seen by the detection pass)."""
     if model.startswith((".", "/", "~", "\\")) or "://" in model or _WINDOWS_PATH.match(model):
         return False
-    if not HUB_ID.match(model):
-        return False
-    for base in (root, (root / path).parent):
-        try:
-            if (base / model).exists():
-                return False
-        except OSError:
-            continue
-    return True
+    return HUB_ID.match(model) is not None

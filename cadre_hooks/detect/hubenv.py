@@ -267,24 +267,50 @@ def file_settings(rel: str, data: bytes, root: Path) -> tuple[tuple[HubSetting, 
     return tuple(HubSetting(k, v) for k, v in found), tuple(read)
 
 
-def python_facts(tree: ast.AST, text: str, lines: Sequence[int] | None = None) \
-        -> tuple[tuple[HubLoad, ...], tuple[HubSetting, ...]]:
-    """The hub facts of a parsed Python module: the calls with `local_files_only=True` and the
-    `pipeline()` calls (at the usage's line and character column; `lines` maps a notebook's module
-    lines to the file's), and the offline/mirror settings the module makes."""
+def python_facts(tree: ast.AST, text: str, loads: Sequence[tuple[int, int, str | None]], root: Path, path: str) \
+        -> tuple[tuple[HubLoad, ...], tuple[HubSetting, ...], tuple[str, ...]]:
+    """The hub facts of a parsed Python module at `path`: for each model load (line, character column
+    from 1, model of its detection), whether the call passes `local_files_only=True`, what a
+    `pipeline()` really loads, whether the model names a folder of the repository; the offline/mirror
+    settings the module makes; and the paths looked at for those folders (the result depends on them)."""
     text_lines = text.splitlines()
 
     def at(line: int, col: int) -> tuple[int, int]:
         # ast columns count UTF-8 bytes, usages count characters (from 1).
         source = text_lines[line - 1] if 0 < line <= len(text_lines) else ""
-        column = len(source.encode("utf-8")[:col].decode("utf-8", errors="replace")) + 1
-        return (lines[line - 1] if lines and 0 < line <= len(lines) else line), column
+        return line, len(source.encode("utf-8")[:col].decode("utf-8", errors="replace")) + 1
 
     local = {at(line, col) for line, col in local_only_calls(tree)}
     pipelines = {at(line, col): model for (line, col), model in _pipelines(tree).items()}
-    loads = [HubLoad(line, col, (line, col) in local, (line, col) in pipelines, pipelines.get((line, col)))
-             for line, col in sorted(local | set(pipelines))]
-    return tuple(loads), tuple(HubSetting(k, v) for k, v in python_settings(tree))
+    found: list[HubLoad] = []
+    looked: set[str] = set()
+    for line, column, detected in loads:
+        pipeline = (line, column) in pipelines
+        model = pipelines[(line, column)] if pipeline else detected
+        folders = _folders(model, path)
+        looked.update(folders)
+        found.append(HubLoad(line, column, (line, column) in local, pipeline, model,
+                             any(_exists(root, rel) for rel in folders)))
+    return tuple(found), tuple(HubSetting(k, v) for k, v in python_settings(tree)), tuple(sorted(looked))
+
+
+# `name` or `namespace/name`: what a hub id looks like, and so what may also be a folder of the repository.
+_RELATIVE = re.compile(r"[A-Za-z0-9][\w.-]{0,95}(?:/[A-Za-z0-9][\w.-]{0,95})?\Z")
+
+
+def _folders(model: str | None, path: str) -> list[str]:
+    """Where a model name would be a folder of the repository: at its root, and beside the code."""
+    if not model or not _RELATIVE.match(model):
+        return []
+    here = path.rsplit("/", 1)[0] if "/" in path else ""
+    return list(dict.fromkeys([model, f"{here}/{model}" if here else model]))
+
+
+def _exists(root: Path, rel: str) -> bool:
+    try:
+        return (root / rel).exists()
+    except OSError:
+        return False
 
 
 def _pipelines(tree: ast.AST) -> dict[tuple[int, int], str | None]:

@@ -122,10 +122,12 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
     facts = default_facts(g.provider for g in analyzer.groups if g.always or False in g.uses)
     hub_loads: tuple[HubLoad, ...] = ()
     hub_settings: tuple[HubSetting, ...] = ()
-    if any(d.kind == "model" for d in analyzer.detections):  # what CDR105 reads of a model load
+    loads = [(d.line, d.column, d.model) for d in analyzer.detections if d.kind == "model"]
+    if loads:  # what CDR105 reads of a model load
         from cadre_hooks.detect.hubenv import python_facts
 
-        hub_loads, hub_settings = python_facts(tree, source.text)
+        hub_loads, hub_settings, looked = python_facts(tree, source.text, loads, ctx.root, path)
+        project.reads.update(looked)
     # Web handlers and the AI calls they reach (CDR302), with the functions of the project's other
     # modules they call into (routelinks.py).
     routes: tuple[RouteFunction, ...] | None = None
