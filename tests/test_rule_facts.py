@@ -192,3 +192,28 @@ def test_the_new_facts_survive_the_scan_cache() -> None:
     data["entries"]["web/api.py"]["result"]["hub_loads"][0]["line"] = "three"
     path.write_text(json.dumps(data))
     assert load_entries(path) == {}
+
+
+def test_a_route_module_without_ai_keeps_its_suppressions(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    files = dict(TWO_HOPS)
+    files["pkg/web/api.py"] = files["pkg/web/api.py"].replace(
+        '@router.post("/ask")', '@router.post("/ask")  # cadre: ignore[CDR302] internal route, agents only')
+    repo = make_repo(tmp_path / "r", files)
+    result = cadre("scan", "--format", "json", cwd=repo)
+    suppressed = [f for f in result.json["findings"] if f["rule"] == "CDR302"]
+    assert [(f["path"], f["suppressed"], f["suppression_reason"]) for f in suppressed] == [
+        ("pkg/web/api.py", True, "internal route, agents only")]
+
+
+def test_the_route_marker() -> None:
+    from cadre_hooks.detect.python.webroutes import may_declare_routes
+
+    assert may_declare_routes("app/urls.py", b"")  # Django's by name
+    assert may_declare_routes("a.py", b"from flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\ndef f(): ...\n")
+    assert may_declare_routes("a.py", b"from aiohttp import web\n\nclass V(web.View):\n    pass\n")
+    # Near-misses: aiohttp's client, a framework imported below the first function, no route at all,
+    # a module that is not Python source.
+    assert not may_declare_routes("a.py", b"import aiohttp\n\nasync def f(s):\n    await s.get('/')\n")
+    assert not may_declare_routes("a.py", b"import os\n\ndef f():\n    from flask import request\n    return path('x')\n")
+    assert not may_declare_routes("a.py", b"from fastapi import HTTPException\n\nraise HTTPException(404)\n")
+    assert not may_declare_routes("a.pyi", b"from flask import Flask\n@app.route('/')\ndef f(): ...\n")
