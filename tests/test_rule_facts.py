@@ -217,3 +217,22 @@ def test_the_route_marker() -> None:
     assert not may_declare_routes("a.py", b"import os\n\ndef f():\n    from flask import request\n    return path('x')\n")
     assert not may_declare_routes("a.py", b"from fastapi import HTTPException\n\nraise HTTPException(404)\n")
     assert not may_declare_routes("a.pyi", b"from flask import Flask\n@app.route('/')\ndef f(): ...\n")
+
+
+def test_the_two_rules_read_no_file() -> None:
+    """CDR105 and CDR302 look at no file, folder or listing: everything comes from the FileScans."""
+    import ast
+
+    import cadre_hooks.charter as charter
+
+    folder = Path(charter.__file__).parent
+    for name in ("downloads.py", "public.py"):
+        tree = ast.parse((folder / name).read_text(encoding="utf-8"))
+        calls = {node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                 for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 and isinstance(node.func, (ast.Attribute, ast.Name))}
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert calls.isdisjoint({"open", "read_bytes", "read_text", "listdir", "scandir", "walk", "read_in_root",
+                                 "exists", "stat", "is_file", "is_dir", "run"}), name
+        assert imported.isdisjoint({"cadre_hooks.safeio", "cadre_hooks.scan", "cadre_hooks.scanner", "os",
+                                    "subprocess", "cadre_hooks.detect.python.project"}), name

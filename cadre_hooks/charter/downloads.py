@@ -25,7 +25,7 @@ from cadre_hooks.findings import make_finding
 from cadre_hooks.model import FileScan, Finding, HubLoad, Usage
 
 if TYPE_CHECKING:
-    from cadre_hooks.scan import ScanContext
+    from cadre_hooks.checks.context import CheckContext
 
 RULE = "CDR105"
 HUB_PROVIDER = "huggingface"
@@ -35,7 +35,7 @@ _WINDOWS_PATH = re.compile(r"[A-Za-z]:[\\/]")
 DEFAULT_MODEL = "pipeline("  # `pipeline("ner")` without a model: the task's default model, from the hub
 
 
-def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
+def findings(sc: CheckContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
     rule = sc.rules.get(RULE)
     loads = [u for u in usages if u.kind == "model"]
     if rule is None or not loads:

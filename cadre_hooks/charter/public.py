@@ -28,7 +28,7 @@ from cadre_hooks.model import FileScan, Finding, RouteFunction, Usage
 
 if TYPE_CHECKING:
     from cadre_hooks.registry import Registry
-    from cadre_hooks.scan import ScanContext
+    from cadre_hooks.checks.context import CheckContext
 
 RULE = "CDR302"
 Key = tuple[str, str]  # (path, function name)
@@ -36,7 +36,7 @@ Hit = tuple[str, int, str]  # (path, line, evidence) of the AI call reached
 Loader = Callable[[str], Sequence[RouteFunction]]
 
 
-def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
+def findings(sc: CheckContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
     rule = sc.rules.get(RULE)
     whole = sc.selection.whole_repository and any(scan.detections for scan in scans if scan.path.endswith(".py"))
     # The modules read for their routes beyond the main test count where calls are followed across files.
@@ -56,7 +56,7 @@ def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]
         path, name = key
         fn = graph.functions[key]
         ai_path, ai_line, evidence = hit
-        where = f"{ai_path}:{ai_line}" if ai_path != path else f"{'ligne' if sc.lang == 'fr' else 'line'} {ai_line}"
+        where = f"{ai_path}:{ai_line}" if ai_path != path else rule.detail(sc.lang, "same_file", line=ai_line)
         provider = _provider(usages, ai_path, ai_line)
         message = rule.format(sc.lang, handler=name, route=label, call=evidence, where=where, path=path,
                               provider=provider or "")
