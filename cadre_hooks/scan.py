@@ -18,7 +18,6 @@ from cadre_hooks.checks.context import CheckContext, ScanFacts
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.letthrough import with_settings, without_ai
 from cadre_hooks.detect.lockfiles import is_lock_file
 from cadre_hooks.gitindex import IndexReader
 from cadre_hooks.model import FileScan, Notice, Report, Usage
@@ -124,10 +123,14 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
             return None
         return FileScan(rel, notices=(Notice(rel, "binary file; not scanned"),))
     if not prefilter.may_hold_ai(data):
+        from cadre_hooks.detect.letthrough import without_ai
+
         return without_ai(rel, data, ctx)  # only what a repository rule needs: hub settings, routes
     if rel.endswith(MINIFIABLE_SUFFIXES) and len(data) > 20_000 and data.count(b"\n") * 1_000 < len(data):
         # Lines averaging over a thousand characters: a bundle a build tool wrote, not source code.
         return FileScan(rel, notices=(Notice(rel, "minified or bundled code; not scanned"),))
+    from cadre_hooks.detect.letthrough import with_settings
+
     try:
         return with_settings(rel, data, ctx, detector(rel, data, ctx))
     except (RecursionError, MemoryError) as err:

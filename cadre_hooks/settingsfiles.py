@@ -13,11 +13,10 @@ loading the repository's cache on a pre-commit call would cost more than reading
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from cadre_hooks.detect.hubenv import file_settings, is_settings_file
+from cadre_hooks.detect.hubnames import is_settings_file
 from cadre_hooks.model import FileScan
 from cadre_hooks.safeio import Refused, read_in_root, transcode_bom
 from cadre_hooks.select import EXCLUDED_DIRS, Excluder, Selection
@@ -48,6 +47,8 @@ def with_repository_settings(scans: list[FileScan], selection: Selection, exclud
 
 
 def settings_scan(root: Path, rel: str) -> FileScan | None:
+    from cadre_hooks.detect.hubenv import file_settings
+
     try:
         data = transcode_bom(read_in_root(root, rel, MAX_SETTINGS_BYTES))
     except Refused:
@@ -79,6 +80,8 @@ def settings_files(selection: Selection, exclude: Sequence[str]) -> list[str]:
 
 def _git_listing(root: Path) -> list[str] | None:
     """Tracked and untracked (not ignored) files named like settings files; None when git fails."""
+    import subprocess
+
     try:
         out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
                               *_PATHSPECS], cwd=root, capture_output=True, text=True, check=True, timeout=60).stdout

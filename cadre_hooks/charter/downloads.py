@@ -20,7 +20,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from cadre_hooks.detect.hubenv import disables_hub, is_settings_file
+from cadre_hooks.detect.hubenv import disables_hub
+from cadre_hooks.detect.hubnames import is_settings_file
 from cadre_hooks.findings import make_finding
 from cadre_hooks.model import FileScan, Finding, HubLoad, Usage
 

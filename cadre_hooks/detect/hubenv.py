@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from cadre_hooks.detect.hubnames import is_compose_file, is_dockerfile
 from cadre_hooks.model import HubLoad, HubSetting
 
 HUB_VARS = frozenset({"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_ENDPOINT"})
@@ -225,28 +226,8 @@ def _compose_environment(environment: Any) -> list[Setting]:
     return found
 
 
-def is_dockerfile(name: str) -> bool:
-    lower = name.lower()
-    return lower in ("dockerfile", "containerfile") or lower.startswith(("dockerfile.", "containerfile.")) \
-        or lower.endswith((".dockerfile", ".containerfile"))
-
-
-def is_compose_file(name: str) -> bool:
-    lower = name.lower()
-    return lower.endswith((".yml", ".yaml")) and lower.startswith(("docker-compose", "compose"))
-
-
 # --- per-file facts -----------------------------------------------------------------------
 _MARKERS = tuple(v.encode() for v in sorted(HUB_VARS))
-
-
-def is_settings_file(rel: str) -> bool:
-    """A file whose settings hold for the whole repository: `.env*` at the root, a Dockerfile or a
-    compose file anywhere (a `.env` in a sub-folder is one service's, not the repository's)."""
-    name = rel.rsplit("/", 1)[-1]
-    if name.endswith((".py", ".pyi", ".pyw", ".ipynb")):
-        return False  # code: its settings hold for its own loads only
-    return is_dockerfile(name) or is_compose_file(name) or ("/" not in rel and name.startswith(".env"))
 
 
 def file_settings(rel: str, data: bytes, root: Path) -> tuple[tuple[HubSetting, ...], tuple[str, ...]]:

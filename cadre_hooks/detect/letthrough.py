@@ -11,17 +11,26 @@ from __future__ import annotations
 
 import dataclasses
 
-from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.hubenv import file_settings, is_settings_file
-from cadre_hooks.detect.python.webroutes import may_declare_routes
+from typing import TYPE_CHECKING
+
+from cadre_hooks.detect.hubnames import is_settings_file
 from cadre_hooks.model import FileScan
+
+if TYPE_CHECKING:
+    from cadre_hooks.detect.context import DetectContext
 
 
 def without_ai(rel: str, data: bytes, ctx: DetectContext) -> FileScan | None:
     """What a file the prefilter turned down still tells the repository rules (None: nothing)."""
     if is_settings_file(rel):
+        from cadre_hooks.detect.hubenv import file_settings
+
         settings, read = file_settings(rel, data, ctx.root)
         return FileScan(rel, hub_settings=settings, depends_on=read) if settings else None
+    if not rel.endswith(".py"):
+        return None
+    from cadre_hooks.detect.python.webroutes import may_declare_routes  # the package imports little
+
     if may_declare_routes(rel, data):
         from cadre_hooks.detect.python.deep import route_only
         from cadre_hooks.detect.python.source import read as read_source
@@ -34,6 +43,8 @@ def with_settings(rel: str, data: bytes, ctx: DetectContext, result: FileScan | 
     """A detector's result with the hub settings of a repository settings file added."""
     if not is_settings_file(rel):
         return result
+    from cadre_hooks.detect.hubenv import file_settings
+
     settings, read = file_settings(rel, data, ctx.root)
     if not settings:
         return result

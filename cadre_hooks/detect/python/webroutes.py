@@ -92,15 +92,23 @@ def _header(data: bytes) -> bytes:
     return data[:min(ends)] if ends else data
 
 
+@functools.cache
+def _decorator_prefixes() -> tuple[bytes, ...]:
+    return tuple(f"@{name}.".encode() for name in sorted(CONVENTIONAL_NAMES))
+
+
 def may_declare_routes(rel: str, data: bytes) -> bool:
     """The route marker: a Python module (`.py`) the route analysis reads even without AI in it."""
-    from cadre_hooks.detect.python.routefilter import has_route_decorator, route_markers
-
     if not rel.endswith(".py"):
         return False
     if rel.rsplit("/", 1)[-1] in ROUTE_FILE_NAMES:
         return True
     head = data[:HEAD_BYTES]
-    if not (_web_import().search(_header(head)) or has_route_decorator(head)):
+    web = _web_import().search(_header(head)) is not None
+    if not web and not (b"@" in head and any(p in head for p in _decorator_prefixes())):
+        return False  # most modules: decided without the route filter's expressions (nor their imports)
+    from cadre_hooks.detect.python.routefilter import has_route_decorator, route_markers
+
+    if not (web or has_route_decorator(head)):
         return False
     return route_markers().search(data) is not None
