@@ -236,3 +236,52 @@ def test_the_two_rules_read_no_file() -> None:
                                  "exists", "stat", "is_file", "is_dir", "run"}), name
         assert imported.isdisjoint({"cadre_hooks.safeio", "cadre_hooks.scan", "cadre_hooks.scanner", "os",
                                     "subprocess", "cadre_hooks.detect.python.project"}), name
+
+
+def test_detections_placed_afterwards_give_what_the_analysis_gives_with_them(tmp_path: Path) -> None:
+    """route_links analyses a module without its detections; with_detections must land on the same records."""
+    import ast
+    import textwrap
+
+    from cadre_hooks.detect.context import DetectContext
+    from cadre_hooks.detect.python import scan_python
+    from cadre_hooks.detect.python.crossfile import import_bindings
+    from cadre_hooks.detect.python.routes import RouteAnalyzer, with_detections
+    from cadre_hooks.registry import load_registry
+
+    code = textwrap.dedent("""\
+        import requests
+        from mistralai import Mistral
+
+        client = Mistral(api_key="k")
+
+
+        def outer(q):
+            def inner():
+                return requests.post("https://api.openai.com/v1/chat/completions", json={})
+            helper(q)
+            return client.chat.complete(model="m", messages=[]) or inner()
+
+
+        def helper(q):
+            x = 1
+            requests.post("https://api.mistral.ai/v1/embeddings", json={})  # same line as nothing else
+            return q
+
+
+        def quiet():
+            return 2
+        """)
+    registry = load_registry()
+    ctx = DetectContext(registry, tmp_path, frozenset())
+    detections = scan_python("m.py", code.encode(), ctx).detections
+    assert any(d.kind == "endpoint" or d.kind == "call" for d in detections)
+    tree = ast.parse(code)
+    bound, _ = import_bindings(tree)
+    expected = RouteAnalyzer("m.py", tree, registry, tmp_path, None, bound, detections=detections).run()
+    bare = RouteAnalyzer("m.py", tree, registry, tmp_path, None, bound, every_function=True).run()
+    placed = {r.name: r for r in with_detections(bare, detections, registry)}
+    assert expected and all(placed[r.name] == r for r in expected)
+    assert placed["quiet"].ai_line == 0 and "quiet" not in {r.name for r in expected}
+    # The case that needs the detections: helper's only AI is a raw HTTP call the route pass cannot see.
+    assert {r.name: r.ai_line for r in bare}["helper"] == 0 and placed["helper"].ai_line == 16
