@@ -19,7 +19,7 @@ from cadre_hooks.checks.context import CheckContext, ScanFacts
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.lockfiles import is_lock_file
+from cadre_hooks.detect.files import is_lock_file
 from cadre_hooks.model import FileScan, Notice, Report, Usage
 from cadre_hooks.options import ScanOptions
 from cadre_hooks.prefilter import Prefilter

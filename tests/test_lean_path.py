@@ -16,7 +16,7 @@ from conftest import write_files
 HEAVY = ("cadre_hooks.commands.audit_command", "cadre_hooks.commands.report_command",
          "cadre_hooks.commands.init_command", "cadre_hooks.commands.debug_command", "cadre_hooks.audit",
          "cadre_hooks.report.json_report", "cadre_hooks.report.sarif", "cadre_hooks.baseline", "cadre_hooks.diff",
-         "cadre_hooks.workers", "cadre_hooks.transparency.template", "yaml", "libcst", "tree_sitter",
+         "cadre_hooks.workers", "cadre_hooks.detect.lockfiles", "cadre_hooks.transparency.template", "yaml", "libcst", "tree_sitter",
          "multiprocessing", "concurrent.futures", "shutil", "platform", "subprocess", "git", "lzma")
 # Files without AI need no scan cache either (an AI client may send cadre to the whole repository
 # for where its SDK's clients go, which the cache keeps).
@@ -80,3 +80,13 @@ def test_help_of_one_command_is_the_same_as_with_every_command(capsys: object) -
     lean = cli.build_parser("scan")._subparsers._group_actions[0].choices["scan"].format_help()  # type: ignore[union-attr]
     full = cli.build_parser()._subparsers._group_actions[0].choices["scan"].format_help()  # type: ignore[union-attr]
     assert lean == full and "--no-cache" in lean
+
+
+def test_lock_file_names_agree_with_their_readers() -> None:
+    """The scan tells lock files (read with a larger size limit) by name without importing their
+    readers: the list must be the readers' own."""
+    from cadre_hooks.detect import files, lockfiles
+
+    assert files._LOCKFILE_NAMES == set(lockfiles.READERS)
+    for name in ("poetry.lock", "sub/Cargo.lock", "a/b/package-lock.json", "poetry.lock.bak", "lock.py"):
+        assert files.is_lock_file(name) == lockfiles.is_lock_file(name), name
