@@ -181,6 +181,9 @@ def test_the_repository_checks_run_on_the_whole_repository_or_when_asked(tmp_pat
     assert names(_context(tmp_path, whole=False, repository_checks=True)) == every
     assert names(_context(tmp_path, whole=True, repository_checks=False)) == [n for n in every if n != "ai_usage"]
     assert names(_context(tmp_path, whole=False, repository_checks=True, checks=("ai_usage",))) == ["ai_usage"]
+    assert names(_context(tmp_path, whole=True, checks=("policy",))) == ["policy"]
+    with pytest.raises(ValueError, match="unknown checks: ai-usage"):
+        names(_context(tmp_path, whole=True, checks=("ai-usage",)))
 
 
 def test_checks_consume_the_facts_they_are_given(tmp_path: Path) -> None:
