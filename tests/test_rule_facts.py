@@ -206,7 +206,17 @@ def test_a_route_module_without_ai_keeps_its_suppressions(tmp_path: Path, cadre)
 
 
 def test_the_route_marker() -> None:
+    import re
+
+    from cadre_hooks.detect.python import webroutes
     from cadre_hooks.detect.python.webroutes import may_declare_routes
+
+    engine = webroutes._web_import()
+    standard = re.compile(engine.pattern if isinstance(engine.pattern, bytes) else b"")  # type: ignore[attr-defined]
+    for header in (b"from aiohttp import ClientSession, web\n", b"import aiohttp.web\n", b"import aiohttp\n",
+                   b"from flask_restx import Api\n", b"import flaskish\n", b"from  django.urls import path\n",
+                   b"x = 1  # from fastapi import nothing\n", b"from\tbottle import route\n", b"import ninja2\n"):
+        assert (engine.search(header) is None) == (standard.search(header) is None), header
 
     assert may_declare_routes("app/urls.py", b"")  # Django's by name
     assert may_declare_routes("a.py", b"from flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\ndef f(): ...\n")
