@@ -6,6 +6,7 @@ hundred megabytes of home-assistant in 0.4 s; Python's `re` takes 15 s on the sa
 because it tries every alternative at every position, so it is only the fallback where RE2 is
 not installed (then the alternatives are folded into a trie, which helps `re` a little).
 Word edges are ASCII-only, so `openai` does not match inside `openapi` or `my_openai`.
+The markers are the relevance model's (relevance.py), shared with every later filter.
 """
 
 from __future__ import annotations
@@ -15,16 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from cadre_hooks.registry import Registry
+from cadre_hooks.relevance import filters_enabled, relevance
 
-# Markers that are not provider names but can reveal AI usage.
-EXTRA_MARKERS = (
-    "from_pretrained", "SentenceTransformer", "CrossEncoder", "litellm", "import_module", "__import__",
-    "chat/completions", "/completions", "/embeddings", "/api/generate", "/api/chat", "/api/embed", "/v1/messages",
-    ":11434", ":1234", ":4891", "cadre:", "bedrock", "mturk", "sagemaker", "init_chat_model",
-    "env_prefix",  # pydantic settings whose fields read MISTRAL_API_KEY through env_prefix="MISTRAL_"
-    # requirements files that only include others (`-r base.txt`) must reach their detector
-    "-r ", "--requirement",
-)
 _WORD = rb"A-Za-z0-9_"
 
 
@@ -92,13 +85,16 @@ def _re_pattern(words: Iterable[bytes]) -> re.Pattern[bytes]:
 
 
 class Prefilter:
-    def __init__(self, words: Iterable[str]) -> None:
+    """`enabled` False (default: `CADRE_NO_FILTERS` set) lets every file through."""
+
+    def __init__(self, words: Iterable[str], enabled: bool | None = None) -> None:
         self.words = sorted({w.encode() for w in words if w})
         self.pattern: Any = _re2_pattern(self.words) or _re_pattern(self.words)
+        self.enabled = filters_enabled() if enabled is None else enabled
 
     @classmethod
     def from_registry(cls, registry: Registry, extra: Iterable[str] = ()) -> Prefilter:
-        return cls([*registry.prefilter_words(), *EXTRA_MARKERS, *extra])
+        return cls(relevance(registry, extra).markers)
 
     def may_hold_ai(self, data: bytes) -> bool:
-        return self.pattern.search(data) is not None
+        return not self.enabled or self.pattern.search(data) is not None

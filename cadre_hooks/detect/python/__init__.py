@@ -37,7 +37,7 @@ def scan_source(path: str, source: Source, ctx: DetectContext) -> FileScan:
         tree = lowered
     except (ValueError, RecursionError, MemoryError) as err:
         return scan_fallback(path, source, ctx, type(err).__name__, notices)
-    if not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
+    if ctx.filters and not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
         return FileScan(path, suppressions=source.suppressions, notices=tuple(notices))
     from cadre_hooks.detect.python import deep
 

@@ -21,9 +21,10 @@ import functools
 import re
 
 from cadre_hooks.detect.python.callsites import SESSION_CLASSES, operation_pattern
-from cadre_hooks.detect.python.calls import MODEL_ARGS, CallAnalysis, relevant_import
+from cadre_hooks.detect.python.calls import MODEL_ARGS, CallAnalysis
 from cadre_hooks.detect.python.values import dotted, statements
 from cadre_hooks.model import Detection
+from cadre_hooks.relevance import relevance
 
 MODEL_WORDS = (*MODEL_ARGS, "__import__")
 
@@ -112,9 +113,10 @@ class PythonAnalyzer(CallAnalysis):
         """A pattern that any expression worth walking must match in its source lines: the local
         names of AI, HTTP and cloud imports, URLs, model arguments. Most expressions of a module
         that uses AI never mention any of them, and skipping their subtrees halves the analysis."""
-        if self._routes_by_name():
+        if self._routes_by_name() or not self.filters:
             return None  # "provider:model" strings can be anywhere
-        names = {name for name, target in self.bound.items() if relevant_import(target, self.registry)}
+        wanted = relevance(self.registry).expression_name
+        names = {name for name, target in self.bound.items() if wanted(target)}
         names |= self._bound_to_relevant_calls(names)
         if self.uses_boto3:
             names |= {"client", "resource"}

@@ -9,27 +9,24 @@ from collections.abc import Callable, Iterator
 
 from cadre_hooks.detect.python.values import statements
 from cadre_hooks.registry import Registry
-
-_TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "requests", "httpx", "aiohttp", "urllib",
-                            "http", "websockets", "websocket"})
-_SETTINGS_MODULES = frozenset({"pydantic_settings", "pydantic", "pydantic.v1", "pydantic.env_settings"})
+from cadre_hooks.relevance import Relevance, relevance
 
 
 def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[str], bool]) -> bool:
+    model = relevance(registry)
+    triggers = model.import_triggers
     imported: set[str] = set()  # names imported from modules that are neither AI nor HTTP
     for stmt in statements(tree):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
-                if alias.name.split(".")[0] in _TRIGGER_ROOTS or _ai(registry, alias.name):
+                if triggers(alias.name):
                     return True
         elif isinstance(stmt, ast.ImportFrom):
             if stmt.level or not stmt.module:
                 continue
-            if stmt.module.split(".")[0] in _TRIGGER_ROOTS or _ai(registry, stmt.module):
+            if triggers(stmt.module) or any(triggers(f"{stmt.module}.{a.name}") for a in stmt.names):
                 return True
-            if any(_ai(registry, f"{stmt.module}.{a.name}") for a in stmt.names):
-                return True
-            if stmt.module in _SETTINGS_MODULES and any(a.name == "BaseSettings" for a in stmt.names):
+            if model.settings_import(stmt.module, (a.name for a in stmt.names)):
                 return True  # settings fields may be named after a provider's variable
         if isinstance(stmt, ast.ImportFrom):
             imported.update(a.asname or a.name for a in stmt.names)
@@ -37,10 +34,9 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
             imported.update(a.asname or a.name.split(".")[0] for a in stmt.names)
     # No AI import: only a dynamic import, a hard-coded AI URL, a provider's variable or an operation on
     # a client imported from another module (`from app.llm import client` then `client.chat.completions.create`).
-    words = registry.operation_words
     for node in _nodes(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and imported:
-            if _operation_on_import(node.func, imported, words, registry):
+            if _operation_on_import(node.func, imported, model):
                 return True
         if isinstance(node, ast.Name) and node.id == "__import__":
             return True
@@ -69,7 +65,7 @@ def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
                 push(value)
 
 
-def _operation_on_import(func: ast.Attribute, imported: set[str], words: frozenset[str], registry: Registry) -> bool:
+def _operation_on_import(func: ast.Attribute, imported: set[str], model: Relevance) -> bool:
     attrs: list[str] = []
     current: ast.expr = func
     while isinstance(current, ast.Attribute):
@@ -79,15 +75,7 @@ def _operation_on_import(func: ast.Attribute, imported: set[str], words: frozens
         current = current.func
         while isinstance(current, ast.Attribute):
             current = current.value
-    if not isinstance(current, ast.Name) or current.id not in imported or not words.intersection(attrs):
+    if not isinstance(current, ast.Name) or current.id not in imported:
         return False
     attrs.reverse()
-    return any(registry.is_operation_path(".".join(attrs[i:])) for i in range(len(attrs)))
-
-
-def _ai(registry: Registry, qname: str) -> bool:
-    if registry.is_ai_module(qname):
-        return True
-    if qname.startswith(("langchain.", "langchain_community.")):
-        return registry.langchain_class(qname.rsplit(".", 1)[-1]) is not None or qname.count(".") == 1
-    return False
+    return model.is_operation_chain(attrs)
