@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -52,6 +53,8 @@ LITELLM_CALLS = frozenset({"completion", "acompletion", "embedding", "aembedding
 LANGCHAIN_LEGACY = ("langchain.", "langchain_community.")
 # LangChain's provider-agnostic constructors, which route by a "provider:model" string.
 LANGCHAIN_ROUTERS = frozenset({"init_chat_model", "init_embeddings"})
+# Methods of an HTTP session whose calls may carry AI traffic (callsites.py follows their receiver).
+HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "request", "stream", "send", "ws_connect"})
 # pydantic settings: fields named after a provider's variable (`mistral_api_key: str`) read it.
 SETTINGS_MODULES = frozenset({"pydantic_settings", "pydantic", "pydantic.v1", "pydantic.env_settings"})
 
@@ -81,6 +84,13 @@ class Relevance:
     registry: Registry
     markers: frozenset[str]  # byte prefilter: one of them must occur in a file worth reading
     operation_words: frozenset[str]  # an attribute chain holding none of them is no operation
+
+    http_verbs = HTTP_VERBS
+
+    @staticmethod
+    def is_stdlib(module: str) -> bool:
+        """A module of the standard library: what it exports is never a client built by the project."""
+        return module.split(".")[0] in sys.stdlib_module_names
 
     def import_triggers(self, qname: str) -> bool:
         """Importing `qname` makes a module worth the full analysis (quick.py): an AI module, class or

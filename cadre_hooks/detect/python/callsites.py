@@ -27,9 +27,9 @@ from cadre_hooks.detect.python.names import named_words
 from cadre_hooks.detect.python.values import Evaluator, Scope, Unresolved, Value, dotted
 from cadre_hooks.model import Detection
 from cadre_hooks.registry import Registry
+from cadre_hooks.relevance import HTTP_VERBS as HTTP_VERBS  # one list for the call sites and the quick filter
 
 MAX_DEPTH = 8
-HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "request", "stream", "send", "ws_connect"})
 SESSION_CLASSES = frozenset({"requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client",
                              "httpx.AsyncClient", "aiohttp.ClientSession"})
 

@@ -15,28 +15,31 @@ from cadre_hooks.relevance import Relevance, relevance
 def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[str], bool]) -> bool:
     model = relevance(registry)
     triggers = model.import_triggers
-    imported: set[str] = set()  # names imported from modules that are neither AI nor HTTP
+    imported: set[str] = set()  # names imported from the project or a third party (not the standard library)
     for stmt in statements(tree):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if triggers(alias.name):
                     return True
+                if not model.is_stdlib(alias.name):
+                    imported.add(alias.asname or alias.name.split(".")[0])
         elif isinstance(stmt, ast.ImportFrom):
-            if stmt.level or not stmt.module:
+            if stmt.level or not stmt.module:  # the project's own modules (`from .models import llm`)
+                imported.update(a.asname or a.name for a in stmt.names)
                 continue
             if triggers(stmt.module) or any(triggers(f"{stmt.module}.{a.name}") for a in stmt.names):
                 return True
             if model.settings_import(stmt.module, (a.name for a in stmt.names)):
                 return True  # settings fields may be named after a provider's variable
-        if isinstance(stmt, ast.ImportFrom):
-            imported.update(a.asname or a.name for a in stmt.names)
-        elif isinstance(stmt, ast.Import):
-            imported.update(a.asname or a.name.split(".")[0] for a in stmt.names)
-    # No AI import: only a dynamic import, a hard-coded AI URL, a provider's variable or an operation on
-    # a client imported from another module (`from app.llm import client` then `client.chat.completions.create`).
+            if not model.is_stdlib(stmt.module):
+                imported.update(a.asname or a.name for a in stmt.names)
+    # No AI import: only a dynamic import, a hard-coded AI URL, a provider's variable, or a call site whose
+    # client comes from another module: an operation on any receiver (`client.chat.completions.create`,
+    # `self.llm.invoke`, the client imported, or built by an imported factory) or an HTTP call on an
+    # imported session (`session.post(...)`), the analysis following the receiver to where it is built.
     for node in _nodes(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and imported:
-            if _operation_on_import(node.func, imported, model):
+            if _call_site(node, imported, model):
                 return True
         if isinstance(node, ast.Name) and node.id == "__import__":
             return True
@@ -65,17 +68,20 @@ def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
                 push(value)
 
 
-def _operation_on_import(func: ast.Attribute, imported: set[str], model: Relevance) -> bool:
+def _call_site(call: ast.Call, imported: set[str], model: Relevance) -> bool:
+    """`call` may be a call site on a client built elsewhere (callsites.py keeps the same shapes)."""
+    assert isinstance(call.func, ast.Attribute)
     attrs: list[str] = []
-    current: ast.expr = func
+    current: ast.expr = call.func
     while isinstance(current, ast.Attribute):
         attrs.append(current.attr)
         current = current.value
-    if isinstance(current, ast.Call):  # `get_client().chat.completions.create(...)`
+    if model.is_operation_chain(attrs[::-1]):
+        return True
+    if attrs[0] not in model.http_verbs or not (call.args or call.keywords):
+        return False
+    if isinstance(current, ast.Call):  # `get_session().post(...)`
         current = current.func
         while isinstance(current, ast.Attribute):
             current = current.value
-    if not isinstance(current, ast.Name) or current.id not in imported:
-        return False
-    attrs.reverse()
-    return model.is_operation_chain(attrs)
+    return isinstance(current, ast.Name) and current.id in imported

@@ -1,0 +1,5 @@
+import requests
+
+BASE = "https://api.mistral.ai/v1"
+session = requests.Session()
+session.headers["Authorization"] = "Bearer token"
