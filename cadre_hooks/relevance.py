@@ -23,8 +23,10 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from cadre_hooks.registry import Registry
+from cadre_hooks.registry.index import PASS_THROUGH
 
 FILTERS_ENV = "CADRE_NO_FILTERS"
 
@@ -126,6 +128,29 @@ class Relevance:
             or registry.model_loader(qname + ".from_pretrained") is not None \
             or (qname.startswith(LANGCHAIN_LEGACY) and registry.langchain_class(qname.rsplit(".", 1)[-1]) is not None)
 
+    @functools.cached_property
+    def operation_pattern(self) -> Any:
+        """A pattern matching the source of any call shaped like a registered operation or an AI HTTP
+        path: what the expression filter (analysis.py) must let through for call sites to be seen.
+        Wrappers such as `with_raw_response` may stand between the parts. Compiled with RE2 where it
+        is installed (one linear pass over a module, whatever the number of operations), else `re`."""
+        gap = r"\.(?:(?:" + "|".join(sorted(PASS_THROUGH)) + r")\.)?"
+        parts = []
+        for path in sorted(self.registry.operation_paths):
+            star = path.endswith(".*")
+            words = (path[:-2] if star else path).split(".")
+            parts.append(gap.join(re.escape(w) for w in words) + (r"\." if star else r"\b"))
+        suffixes = [re.escape(s) for s in self.registry.http_suffixes()]  # they start with "/": no word edge before
+        pattern = r"\b(?:" + "|".join(parts) + ")|" + "|".join(suffixes)
+        try:
+            import re2
+
+            options = re2.Options()
+            options.max_mem = 32 << 20
+            return re2.compile(pattern, options=options)
+        except (ImportError, Exception):  # noqa: BLE001 - RE2 missing or refusing the pattern: `re` does it
+            return re.compile(pattern)
+
     def is_operation_chain(self, attrs: list[str]) -> bool:
         """Some tail of the attribute chain `attrs` (receiver first) is a registered operation."""
         if not self.operation_words.intersection(attrs):
@@ -138,7 +163,7 @@ def operation_markers(registry: Registry) -> set[str]:
     project, returned by a factory): the operation's attribute chain is then the file's only trace.
     Multi-part paths are words (`chat.completions.create`); a one-word operation is marked with its
     call (`.invoke(`: the word alone, `invoke`, is in prose and names), a namespace with its dot."""
-    markers: set[str] = set()
+    markers = {f".{p}." for p in PASS_THROUGH}  # `client.chat.completions.with_raw_response.create(...)`
     for path in registry.operation_paths:
         if path.endswith(".*"):
             markers.add("." + path[:-1])  # `.beta.threads.`, `.files.`

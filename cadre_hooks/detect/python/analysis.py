@@ -20,7 +20,7 @@ import bisect
 import functools
 import re
 
-from cadre_hooks.detect.python.callsites import SESSION_CLASSES, operation_pattern
+from cadre_hooks.detect.python.callsites import SESSION_CLASSES
 from cadre_hooks.detect.python.calls import MODEL_ARGS, CallAnalysis
 from cadre_hooks.detect.python.values import dotted, statements
 from cadre_hooks.model import Detection
@@ -127,7 +127,7 @@ class PythonAnalyzer(CallAnalysis):
         """Lines whose text holds an operation-shaped call (`.chat.completions.create`, `.ocr.process`):
         one search over the module, instead of one per expression."""
         text = self.source.text
-        found = [m.start() for m in operation_pattern(self.registry).finditer(text)]
+        found = [m.start() for m in relevance(self.registry).operation_pattern.finditer(text)]
         if not found:
             return []
         starts = [0] + [m.end() for m in re.finditer("\n", text)]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from cadre_hooks.detect.python.callsites import SESSION_CLASSES, CallSites
 from cadre_hooks.detect.python.state import Owner, passive
-from cadre_hooks.detect.python.values import Unresolved, Value, dotted
+from cadre_hooks.detect.python.values import Unresolved, dotted
 from cadre_hooks.model import ModelRef
 from cadre_hooks.registry.index import REGION_ARGS
 from cadre_hooks.relevance import (  # the tables the relevance model derives its triggers from
