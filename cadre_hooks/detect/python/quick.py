@@ -34,21 +34,105 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
             if not model.is_stdlib(stmt.module):
                 imported.update(a.asname or a.name for a in stmt.names)
     # No AI import: only a dynamic import, a hard-coded AI URL, a provider's variable, or a call site whose
-    # client comes from another module: an operation on any receiver (`client.chat.completions.create`,
-    # `self.llm.invoke`, the client imported, or built by an imported factory) or an HTTP call on an
-    # imported session (`session.post(...)`), the analysis following the receiver to where it is built.
+    # client comes from another module: an operation (`client.chat.completions.create`, `self.llm.invoke`)
+    # or an HTTP call (`session.post(...)`) on a receiver that is imported, built by an imported factory,
+    # or bound (a name, `self.x`) to one of those; the analysis follows the receiver to where it is built.
+    if not imported:
+        return _literals(tree, registry, is_ai_url)
+    receivers: set[str] = set()  # receivers of operation-shaped calls
+    bindings: list[tuple[str, str]] = []  # (bound name or `self.x`, the root name of its value)
+    # dispatch on the exact node type: a third of the cost of isinstance chains on every node
+    call, attribute, constant, name = ast.Call, ast.Attribute, ast.Constant, ast.Name
     for node in _nodes(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and imported:
-            if _call_site(node, imported, model):
+        kind = type(node)
+        if kind is call:
+            if type(node.func) is attribute:  # type: ignore[attr-defined]
+                receiver = _call_site(node, imported, model)  # type: ignore[arg-type]
+                if receiver is True:
+                    return True
+                if receiver:
+                    receivers.add(receiver)
+        elif kind is constant:
+            value = node.value  # type: ignore[attr-defined]
+            if type(value) is str and _literal(value, registry, is_ai_url):
                 return True
+        elif kind is name:
+            if node.id == "__import__":  # type: ignore[attr-defined]
+                return True
+        elif kind in _BINDERS:
+            _bindings(node, bindings)
+    return bool(receivers) and bool(receivers & _fed(imported, bindings))
+
+
+_BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.withitem})
+
+
+def _literals(tree: ast.Module, registry: Registry, is_ai_url: Callable[[str], bool]) -> bool:
+    for node in _nodes(tree):
         if isinstance(node, ast.Name) and node.id == "__import__":
             return True
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if ("." in node.value or "//" in node.value) and is_ai_url(node.value):
-                return True
-            if registry.env_var(node.value) is not None:  # os.environ["MISTRAL_API_KEY"]
-                return True
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _literal(node.value, registry, is_ai_url):
+            return True
     return False
+
+
+def _literal(value: str, registry: Registry, is_ai_url: Callable[[str], bool]) -> bool:
+    """A hard-coded AI URL, or a provider's variable (`os.environ["MISTRAL_API_KEY"]`)."""
+    return (("." in value or "//" in value) and is_ai_url(value)) or registry.env_var(value) is not None
+
+
+def _root(node: ast.expr) -> str | None:
+    """The name a value comes from: `make_client()` -> make_client, `await factory.build(x)` -> factory."""
+    while True:
+        if isinstance(node, (ast.Await, ast.Starred)):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        else:
+            return node.id if isinstance(node, ast.Name) else None
+
+
+def _key(target: ast.expr) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls"):
+        return f"self.{target.attr}"
+    return None
+
+
+def _bindings(node: ast.AST, out: list[tuple[str, str]]) -> None:
+    if isinstance(node, ast.withitem):
+        targets, value = ([node.optional_vars] if node.optional_vars is not None else []), node.context_expr
+    elif isinstance(node, ast.Assign):
+        targets, value = node.targets, node.value
+    elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)):
+        if node.value is None:
+            return
+        targets, value = [node.target], node.value
+    else:
+        return
+    root = _root(value)
+    if root is None:
+        return
+    for target in targets:
+        key = _key(target)
+        if key is not None:
+            out.append((key, root))
+
+
+def _fed(imported: set[str], bindings: list[tuple[str, str]]) -> set[str]:
+    """Names and `self.x` bound, directly or through other such names, to a value of an imported name."""
+    fed = set(imported)
+    changed = True
+    while changed:
+        changed = False
+        for key, root in bindings:
+            if key not in fed and root in fed:
+                fed.add(key)
+                changed = True
+    return fed
 
 
 def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
@@ -68,20 +152,24 @@ def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
                 push(value)
 
 
-def _call_site(call: ast.Call, imported: set[str], model: Relevance) -> bool:
-    """`call` may be a call site on a client built elsewhere (callsites.py keeps the same shapes)."""
+def _call_site(call: ast.Call, imported: set[str], model: Relevance) -> bool | str | None:
+    """True: a call site on an imported receiver; a string: the receiver (a name, `self.x`) of an
+    operation-shaped call, to be followed through the module's bindings; None: no call site
+    (callsites.py keeps the same shapes)."""
     assert isinstance(call.func, ast.Attribute)
     attrs: list[str] = []
     current: ast.expr = call.func
     while isinstance(current, ast.Attribute):
         attrs.append(current.attr)
         current = current.value
-    if model.is_operation_chain(attrs[::-1]):
+    operation = model.is_operation_chain(attrs[::-1])
+    if not operation and (attrs[0] not in model.http_verbs or not (call.args or call.keywords)):
+        return None
+    root = _root(current)
+    if root in imported:
         return True
-    if attrs[0] not in model.http_verbs or not (call.args or call.keywords):
-        return False
-    if isinstance(current, ast.Call):  # `get_session().post(...)`
-        current = current.func
-        while isinstance(current, ast.Attribute):
-            current = current.value
-    return isinstance(current, ast.Name) and current.id in imported
+    if not operation or root is None:
+        return None
+    if root in ("self", "cls") and len(attrs) > 1:
+        return f"self.{attrs[-1]}"
+    return root
