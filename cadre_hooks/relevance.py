@@ -55,8 +55,16 @@ LITELLM_CALLS = frozenset({"completion", "acompletion", "embedding", "aembedding
 LANGCHAIN_LEGACY = ("langchain.", "langchain_community.")
 # LangChain's provider-agnostic constructors, which route by a "provider:model" string.
 LANGCHAIN_ROUTERS = frozenset({"init_chat_model", "init_embeddings"})
+# Keyword arguments that name a model (the analysis reads them on any call).
+MODEL_ARGS = ("model", "model_name", "modelId", "model_id", "engine", "deployment_name", "repo_id",
+              "pretrained_model_name_or_path", "model_name_or_path")
 # Methods of an HTTP session whose calls may carry AI traffic (callsites.py follows their receiver).
 HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "request", "stream", "send", "ws_connect"})
+# The verbs the filters follow to a session built in another module (`session.post(...)` with `session`
+# imported, or bound to an imported factory's result): AI APIs are sent data with these. `get` and
+# `delete` are left out: on a value from elsewhere they are nearly always a mapping's or a registry's
+# (`conf.get(KEY)`), and what an AI API answers to them (a model list, a file) carries no prompt.
+FOREIGN_HTTP_VERBS = HTTP_VERBS - {"get", "delete"}
 # pydantic settings: fields named after a provider's variable (`mistral_api_key: str`) read it.
 SETTINGS_MODULES = frozenset({"pydantic_settings", "pydantic", "pydantic.v1", "pydantic.env_settings"})
 
@@ -74,6 +82,21 @@ EXTRA_MARKERS = (
 )
 
 
+# The expression filter (analysis.py) walks an expression whose source holds one of these, besides the
+# names of the module's relevant imports: a model argument, a dynamic import, a URL, a port, a host.
+EXPRESSION_WORDS = (*MODEL_ARGS, "__import__")
+EXPRESSION_LITERALS = ("://", r":\d{2,5}\b", r"\.(?:com|ai|io|net|cloud|eu|fr|de|xyz|gouv|co|app|dev|org|aws|cn)\b")
+
+
+@functools.lru_cache(maxsize=512)
+def expression_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """What an expression worth walking mentions: one of `names` (the local names of relevant imports,
+    the receivers of HTTP calls that may be sessions built elsewhere) or a fixed word or literal above.
+    Compiled once per set of names (compiling costs more than searching)."""
+    words = [re.escape(n) for n in names] + list(EXPRESSION_WORDS)
+    return re.compile("|".join([r"\b(?:" + "|".join(words) + r")\b", *EXPRESSION_LITERALS]))
+
+
 def filters_enabled() -> bool:
     """False when `CADRE_NO_FILTERS` is set (to anything but 0): every stage then lets all through."""
     return os.environ.get(FILTERS_ENV, "") in ("", "0")
@@ -87,7 +110,7 @@ class Relevance:
     markers: frozenset[str]  # byte prefilter: one of them must occur in a file worth reading
     operation_words: frozenset[str]  # an attribute chain holding none of them is no operation
 
-    http_verbs = HTTP_VERBS
+    http_verbs = FOREIGN_HTTP_VERBS
 
     @staticmethod
     def is_stdlib(module: str) -> bool:
@@ -176,7 +199,10 @@ def operation_markers(registry: Registry) -> set[str]:
 
 @functools.lru_cache(maxsize=8)
 def _model(registry: Registry, extra: frozenset[str]) -> Relevance:
-    markers = {*registry.prefilter_words(), *EXTRA_MARKERS, *operation_markers(registry), *extra}
+    # an AI API path (`f"{BASE}/moderations"` on a base URL imported from another module); only the
+    # distinctive ones (`/files`, `/messages` are in any web code)
+    paths = [p for p in registry.http_suffixes() if registry.is_ai_path(p)]
+    markers = {*registry.prefilter_words(), *EXTRA_MARKERS, *operation_markers(registry), *paths, *extra}
     return Relevance(registry, frozenset(w for w in markers if w), registry.operation_words)
 
 

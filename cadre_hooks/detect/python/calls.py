@@ -17,11 +17,10 @@ from cadre_hooks.relevance import (  # the tables the relevance model derives it
     HTTP_CALLS as HTTP_CALLS,
     LANGCHAIN_ROUTERS as LANGCHAIN_ROUTERS,
     LITELLM_CALLS as LITELLM_CALLS,
+    MODEL_ARGS as MODEL_ARGS,
 )
 
 URL_ARGS = ("url", "base_url", "uri", "host")
-MODEL_ARGS = ("model", "model_name", "modelId", "model_id", "engine", "deployment_name", "repo_id",
-              "pretrained_model_name_or_path", "model_name_or_path")
 # Mock libraries register fake responses for an API: the URL they hold is a mention in a test.
 MOCK_RECEIVERS = frozenset({"httpx_mock", "requests_mock", "respx_mock", "responses", "respx", "aioresponses",
                             "httpretty", "mock_router", "mocked", "rsps", "aresponses"})

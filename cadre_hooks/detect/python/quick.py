@@ -168,7 +168,7 @@ def _call_site(call: ast.Call, imported: set[str], model: Relevance) -> bool | s
     root = _root(current)
     if root in imported:
         return True
-    if not operation or root is None:
+    if root is None:
         return None
     if root in ("self", "cls") and len(attrs) > 1:
         return f"self.{attrs[-1]}"
