@@ -21,8 +21,13 @@ def rules_markdown(registry: Registry) -> str:
            "Every finding carries a stable code. Severity can be changed per rule with "
            "`[tool.cadre.severity]` (`error`, `warning` or `off`); an inline suppression needs a reason: "
            "`# cadre: ignore[CDR101] <reason>`.\n\n",
+           "Each rule is its data file `rules/checks/<code>.toml` (messages in French and English, this "
+           "documentation, its examples) and the module of `cadre_hooks/checks/` that reports it, named under each "
+           "rule below. To add a rule, add both and list the module in `cadre_hooks/checks/__init__.py` "
+           "(see the README's Development section).\n\n",
            "| code | name | severity | charter commitments | summary |\n|---|---|---|---|---|\n"]
     rules = catalogue(registry)
+    modules = check_modules()
     for rule in rules.values():
         out.append(f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | {rule.severity} | "
                    f"{', '.join(map(str, rule.commitments))} | {rule.summary['en']} |\n")
@@ -31,6 +36,8 @@ def rules_markdown(registry: Registry) -> str:
         out.append(f"\n## {rule.code}\n\n`{rule.name}` · {rule.severity} · commitments "
                    f"{', '.join(map(str, rule.commitments))}\n\n")
         out.append(f"*{rule.summary['en']}* / *{rule.summary['fr']}*\n\n")
+        if rule.code in modules:
+            out.append(f"Reported by {', '.join(f'`{m}`' for m in modules[rule.code])}.\n\n")
         out.append(f"### What it does\n\n{doc['what']}\n\n### Why it matters\n\n{doc['why']}\n\n")
         language = doc.get("language", "python")
         out.append(f"### Example\n\n```{language}\n{doc['example'].strip()}\n```\n\n")
@@ -38,6 +45,20 @@ def rules_markdown(registry: Registry) -> str:
         if doc.get("references"):
             out.append("\n### References\n\n" + "".join(f"- {r}\n" for r in doc["references"]))
     return "".join(out)
+
+
+def check_modules() -> dict[str, list[str]]:
+    """Rule code -> the check modules that report it (its owner first)."""
+    from cadre_hooks import checks
+
+    out: dict[str, list[str]] = {}
+    for check in checks.CHECKS:
+        module = check.module()
+        for code in module.CODES:
+            out.setdefault(code, []).insert(0, f"cadre_hooks/checks/{check.name}.py")
+        for code in getattr(module, "ALSO_REPORTS", ()):
+            out.setdefault(code, []).append(f"cadre_hooks/checks/{check.name}.py")
+    return out
 
 
 def providers_markdown(registry: Registry) -> str:

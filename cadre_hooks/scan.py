@@ -1,4 +1,4 @@
-"""The pipeline, end to end: select files → detect → resolve → policy and rules → findings.
+"""The pipeline, end to end: select files → detect → resolve → checks (cadre_hooks/checks/) → findings.
 
 Reading and detection run in worker processes on large scans (every core); small scans, such
 as a pre-commit call on a few files, stay in-process so they start instantly.
@@ -9,25 +9,24 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from cadre_hooks import charter, sdkscope
+from cadre_hooks import checks, sdkscope
 from cadre_hooks import findings as rules_engine
 from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_dependencies
+from cadre_hooks.checks.context import CheckContext, ScanFacts
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.detect.lockfiles import is_lock_file
 from cadre_hooks.gitindex import IndexReader
-from cadre_hooks.model import FileScan, Finding, Notice, Report, Usage
+from cadre_hooks.model import FileScan, Notice, Report, Usage
+from cadre_hooks.options import ScanOptions
 from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry
 from cadre_hooks.resolve import resolve
-from cadre_hooks.safeio import Refused, read_in_root, real_folder, transcode_bom
 from cadre_hooks.rules import Rule
-from cadre_hooks.select import Selection
-from cadre_hooks.transparency import check_ai_usage
+from cadre_hooks.safeio import Refused, read_in_root, real_folder, transcode_bom
 
 PARALLEL_THRESHOLD = 48
 BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".whl",
@@ -39,39 +38,9 @@ MINIFIABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx")
 # (32 MB by default).
 LOCK_FILE_SIZE_FACTOR = 16
 
-# A repository check receives the scan so far and returns findings (AI_USAGE.md and friends).
-RepositoryCheck = Callable[["ScanContext", Sequence[Usage]], list[Finding]]
-REPOSITORY_CHECKS: list[RepositoryCheck] = []
-REPOSITORY_CHECKS.append(check_ai_usage)  # AI_USAGE.md: CDR201-CDR205
-
-
-@dataclass(frozen=True)
-class ScanOptions:
-    targets: Sequence[str] = ()
-    cwd: Path = field(default_factory=Path.cwd)
-    config_file: Path | None = None
-    cli: dict[str, object] = field(default_factory=dict)  # settings given on the command line
-    honour_suppressions: bool = True
-    repository_checks: bool | None = None  # default: only when the whole repository is scanned
-    jobs: int = 0
-    today: str | None = None
-    use_cache: bool = True  # reuse what unchanged files gave last time (folder scans only)
-    staged: bool = False  # read files from git's index, not the working tree (--staged)
-    # The configuration layers to apply instead of the project's own files and organisation policy
-    # (an estate audit decides them: the city's policy first, the repository's own settings filtered).
-    settings: tuple[Source, ...] | None = None
-    progress: bool = True  # the per-file counter on a terminal (off when an audit draws its own)
-
-
-@dataclass(frozen=True)
-class ScanContext:
-    root: Path
-    config: Config
-    registry: Registry
-    rules: dict[str, Rule]
-    lang: str
-    selection: Selection
-    options: ScanOptions
+# The context every check receives (root, configuration, rules, language, selection, options);
+# the name the pipeline's callers know it by.
+ScanContext = CheckContext
 
 
 def load_config(root: Path, options: ScanOptions, registry: Registry, rules: dict[str, Rule]) -> Config:
@@ -236,40 +205,37 @@ def cache_salt(config: Config) -> str:
 
 def build_report(scans: Sequence[FileScan], sc: ScanContext,
                  reached: Mapping[str, set[str | None]] | None = None) -> Report:
-    """`reached`: where each SDK's clients go in the whole repository (sdkscope), when `scans` do not
-    cover it (default: computed from `scans`)."""
+    """Resolve the usages, run the checks over them (cadre_hooks.checks), then the suppressions and
+    the fingerprints. `reached`: where each SDK's clients go in the whole repository (sdkscope),
+    when `scans` do not cover it (default: computed from `scans`)."""
+    facts = ScanFacts(scans, resolve_usages(scans, sc, reached))
+    suppressions = facts.suppressions
+    found = rules_engine.apply_suppressions(checks.run(facts, sc), suppressions, sc.options.honour_suppressions)
+    found = rules_engine.fingerprint(found)
+    notices = [n for scan in scans for n in scan.notices] + list(sc.selection.notices)
+    internal = any("internal-error" in scan.facts for scan in scans)
+    usages = sorted(facts.usages, key=lambda u: (u.path, u.line, u.column, u.provider or ""))
+    return Report(root=str(sc.root), usages=tuple(usages), findings=tuple(found),
+                  notices=tuple(sorted(set(notices), key=lambda n: (n.path, n.reason))),
+                  files_scanned=len(sc.selection.files),
+                  extra={"internal_error": internal, "suppressions": tuple(suppressions)})
+
+
+def resolve_usages(scans: Sequence[FileScan], sc: ScanContext,
+                   reached: Mapping[str, set[str | None]] | None = None) -> list[Usage]:
+    """Every detection resolved to its provider, with the models of its file, the SDKs' real
+    destinations (sdkscope) and without the dependencies that their clients repoint."""
     usages: list[Usage] = []
-    pairs: list[tuple[Finding, int]] = []
-    suppressions = [s for scan in scans for s in scan.suppressions]
     for scan in scans:
         file_usages = [resolve(d, sc.registry, sc.config.hosts, sc.config.endpoints) for d in scan.detections]
         if scan.models and file_usages:
             file_usages = _annotate_models(file_usages, scan, sc.registry)
-            pairs += rules_engine.model_findings(scan.models, sc.registry, sc.rules, sc.config, sc.lang)
         usages += file_usages
     if reached is None:
         reached = sdkscope.destinations(
             scans, lambda d: resolve(d, sc.registry, sc.config.hosts, sc.config.endpoints), sc.registry)
     usages = sdkscope.apply(usages, reached, sc.registry)
-    usages = drop_repointed_dependencies(usages, sc.selection.directories)
-    pairs += rules_engine.usage_findings(usages, sc.registry, sc.rules, sc.config, sc.lang)
-    pairs += charter.findings(sc, scans, usages)
-    pairs += rules_engine.suppression_findings(suppressions, sc.rules, sc.config, sc.lang)
-    run_repo = sc.options.repository_checks
-    if run_repo is None:
-        run_repo = sc.selection.whole_repository
-    if run_repo:
-        for check in REPOSITORY_CHECKS:
-            pairs += [(f, f.line) for f in check(sc, usages)]
-    found = rules_engine.apply_suppressions(pairs, suppressions, sc.options.honour_suppressions)
-    found = rules_engine.fingerprint(found)
-    notices = [n for scan in scans for n in scan.notices] + list(sc.selection.notices)
-    internal = any("internal-error" in scan.facts for scan in scans)
-    usages.sort(key=lambda u: (u.path, u.line, u.column, u.provider or ""))
-    return Report(root=str(sc.root), usages=tuple(usages), findings=tuple(found),
-                  notices=tuple(sorted(set(notices), key=lambda n: (n.path, n.reason))),
-                  files_scanned=len(sc.selection.files),
-                  extra={"internal_error": internal, "suppressions": tuple(suppressions)})
+    return drop_repointed_dependencies(usages, sc.selection.directories)
 
 
 def drop_repointed_dependencies(usages: list[Usage], folder_scanned: bool) -> list[Usage]:
@@ -326,4 +292,4 @@ def exit_status(report: Report) -> int:
     return 1 if any(f.severity == "error" and not f.suppressed for f in report.findings) else 0
 
 
-__all__ = ["ConfigError", "REPOSITORY_CHECKS", "ScanContext", "ScanOptions", "exit_status", "run"]
+__all__ = ["ConfigError", "ScanContext", "ScanOptions", "exit_status", "run"]

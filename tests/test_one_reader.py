@@ -13,7 +13,7 @@ ALLOWED = {
     "safeio.py": "the guarded reader",
     "cli.py": "opens /dev/null to drop what a full standard output refused",
     "registry/load.py": "the rule data shipped with cadre",
-    "charter/assistants.py": "rules/assistants.toml, shipped with cadre",
+    "checks/assistants.py": "rules/assistants.toml, shipped with cadre",
     "detect/plain_source.py": "rules/plain_sources.toml, shipped with cadre",
     "transparency/spec.py": "rules/ai_usage.toml, shipped with cadre",
     "transparency/template.py": "the AI_USAGE.md templates shipped with cadre",

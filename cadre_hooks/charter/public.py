@@ -59,7 +59,7 @@ def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]
         path, name = key
         fn = graph.functions[key]
         ai_path, ai_line, evidence = hit
-        where = f"{ai_path}:{ai_line}" if ai_path != path else f"{'ligne' if sc.lang == 'fr' else 'line'} {ai_line}"
+        where = f"{ai_path}:{ai_line}" if ai_path != path else rule.detail(sc.lang, "same_file", line=ai_line)
         provider = _provider(usages, ai_path, ai_line)
         message = rule.format(sc.lang, handler=name, route=label, call=evidence, where=where, path=path,
                               provider=provider or "")

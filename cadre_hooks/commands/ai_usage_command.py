@@ -5,15 +5,12 @@ would pass. The pre-commit hook `cadre-ai-usage` runs it once per commit (pass_f
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
 from cadre_hooks.cli import add_common, command
-from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.commands.scan_command import check_outputs, options_from, write_outputs
-from cadre_hooks.model import Suppression
+from cadre_hooks.errors import EXIT_CLEAN, UsageError
 from cadre_hooks.scan import exit_status, run
 
 
@@ -34,8 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 @command("ai-usage", "check AI_USAGE.md (charter commitments 6 and 13) against a scan of the whole repository")(
     add_arguments)
 def ai_usage(args: argparse.Namespace) -> int:
-    from cadre_hooks import findings as engine
-    from cadre_hooks.scan import REPOSITORY_CHECKS
     from cadre_hooks.select import find_root
     from cadre_hooks.transparency import dates
 
@@ -46,13 +41,8 @@ def ai_usage(args: argparse.Namespace) -> int:
     root, _ = find_root([str(start)], start)
     args.paths = [str(root)]
     check_outputs(args)  # before the scan, as `cadre scan` does
-    report, ctx = run(options_from(args, repository_checks=False))
-    pairs = [(finding, finding.line) for check in REPOSITORY_CHECKS for finding in check(ctx, report.usages)]
-    suppressions = report.extra.get("suppressions", ())
-    assert isinstance(suppressions, Sequence)
-    marked = engine.apply_suppressions(pairs, [s for s in suppressions if isinstance(s, Suppression)],
-                                       ctx.options.honour_suppressions)
-    report = dataclasses.replace(report, findings=tuple(engine.fingerprint(marked)))
+    # The scan's own pipeline with one check: AI_USAGE.md (whole-repository checks on, whatever is scanned).
+    report, ctx = run(options_from(args, repository_checks=True, checks=("ai_usage",)))
     write_outputs(args, report, ctx.lang)
     status = exit_status(report)
     return EXIT_CLEAN if args.exit_zero and status == 1 else status

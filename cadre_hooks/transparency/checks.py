@@ -15,23 +15,21 @@ import difflib
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cadre_hooks.checks.context import CheckContext
 from cadre_hooks.config import ConfigError
 from cadre_hooks.findings import make_finding
 from cadre_hooks.model import Finding, Usage
 from cadre_hooks.transparency import dates, document, models
 from cadre_hooks.transparency.spec import Spec, load_spec
 
-if TYPE_CHECKING:
-    from cadre_hooks.scan import ScanContext
-
 
 @dataclasses.dataclass
 class _Emit:
     """Builds findings of one scan (rule lookup, severity settings, language)."""
 
-    sc: ScanContext
+    sc: CheckContext
     path: str
     out: list[Finding] = dataclasses.field(default_factory=list)
 
@@ -46,7 +44,7 @@ class _Emit:
             self.out.append(finding)
 
 
-def declaration_path(sc: ScanContext) -> str:
+def declaration_path(sc: CheckContext) -> str:
     """`ai_usage` relative to the repository root, in POSIX form; outside the root is a config error."""
     setting = sc.config.ai_usage
     full = os.path.normpath(os.path.join(sc.root, setting))
@@ -56,7 +54,7 @@ def declaration_path(sc: ScanContext) -> str:
     return Path(rel).as_posix()
 
 
-def run(sc: ScanContext, usages: Sequence[Usage]) -> list[Finding]:
+def run(sc: CheckContext, usages: Sequence[Usage]) -> list[Finding]:
     spec = load_spec()
     today = dates.today(sc.options.today)
     path = declaration_path(sc)

@@ -13,13 +13,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cadre_hooks.checks.context import CheckContext, Pair, ScanFacts
 from cadre_hooks.findings import make_finding
-from cadre_hooks.model import Finding
 from cadre_hooks.registry import rules_dir
 from cadre_hooks.select import glob_source
 
+CODES = ("CDR303",)
 MAX_DECLARATION_BYTES = 2_000_000
 FEW_FILES = 64  # up to this many paths, a substring test per literal beats compiling one expression
 
@@ -27,9 +28,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-if TYPE_CHECKING:
-    from cadre_hooks.scan import ScanContext
 
 
 @dataclass(frozen=True)
@@ -103,23 +101,25 @@ def declared(root: Path, ai_usage: str) -> set[str]:
     return out
 
 
-def findings(sc: ScanContext, files: Sequence[str]) -> list[Finding]:
-    rule = sc.rules.get("CDR303")
+def run(facts: ScanFacts, ctx: CheckContext) -> list[Pair]:
+    """The files of the selection, by name: the detectors never see most of them."""
+    rule = ctx.rules.get("CDR303")
     if rule is None:
         return []
+    files: Sequence[str] = ctx.selection.files
     if len(files) <= FEW_FILES:  # a pre-commit call: the literals spare compiling the expression
         files = [path for path in files if any(literal in path for literal in _literals())]
     traces = [(path, a) for path in files if (a := match(path)) is not None]
     if not traces:
         return []
-    known = declared(sc.root, sc.config.ai_usage)
+    known = declared(ctx.root, ctx.config.ai_usage)
     out = []
     for path, assistant in traces:
         if assistant.id in known or assistant.name.lower() in known:
             continue
-        finding = make_finding(rule, sc.config, path, 1, 1, None,
-                               rule.format(sc.lang, detail=assistant.name, provider_name=assistant.vendor),
+        finding = make_finding(rule, ctx.config, path, 1, 1, None,
+                               rule.format(ctx.lang, detail=assistant.name, provider_name=assistant.vendor),
                                f"assistant {assistant.id}")
         if finding is not None:
-            out.append(finding)
+            out.append((finding, finding.line))
     return out
