@@ -12,7 +12,7 @@ The markers are the relevance model's (relevance.py), shared with every later fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from cadre_hooks.registry import Registry
@@ -91,10 +91,26 @@ class Prefilter:
         self.words = sorted({w.encode() for w in words if w})
         self.pattern: Any = _re2_pattern(self.words) or _re_pattern(self.words)
         self.enabled = filters_enabled() if enabled is None else enabled
+        self._found = _found_by(self.pattern)
 
     @classmethod
     def from_registry(cls, registry: Registry, extra: Iterable[str] = ()) -> Prefilter:
         return cls(relevance(registry, extra).markers)
 
     def may_hold_ai(self, data: bytes) -> bool:
-        return not self.enabled or self.pattern.search(data) is not None
+        return not self.enabled or self._found(data)
+
+
+def _found_by(pattern: Any) -> Callable[[bytes], bool]:
+    """Whether `pattern` occurs in some bytes. On RE2, its automaton is asked directly: the wrapper's
+    `search` builds a generator and a match object per call, an eighth of the prefilter's time on
+    home-assistant's 36,000 files (its private names are checked here; `search` where they differ)."""
+    try:
+        import re2
+
+        match, anchor, none = pattern._regexp.Match, re2._Anchor.UNANCHORED, re2._NULL_SPAN
+        if match(anchor, b"", 0, 0)[0] is None:  # pragma: no cover - not the API this was written for
+            raise TypeError
+    except (ImportError, AttributeError, TypeError):
+        return lambda data: pattern.search(data) is not None
+    return lambda data: match(anchor, data, 0, len(data))[0] != none

@@ -26,7 +26,9 @@ from cadre_hooks.model import Detection
 from cadre_hooks.relevance import FOREIGN_HTTP_VERBS, Relevance, expression_pattern, relevance
 
 # `<name>.<HTTP verb>(`: the receivers a module calls an HTTP method on.
-_VERB_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\.\s*(?:" + "|".join(sorted(FOREIGN_HTTP_VERBS)) + r")\s*\(")
+# (the search starts at the dot, which is rarer than a word start; the name is read back from there)
+_VERB_CALL = re.compile(r"\w\s*\.\s*(?:" + "|".join(sorted(FOREIGN_HTTP_VERBS)) + r")\s*\(")
+_IDENTIFIER_BEFORE = re.compile(r"[A-Za-z_]\w*$")
 
 
 class PythonAnalyzer(CallAnalysis):
@@ -120,7 +122,13 @@ class PythonAnalyzer(CallAnalysis):
         module: a value imported from the project or a third party (`from app.http import session`), or a
         name bound to one (`self.http = make_session()`). The call-site analysis follows them across modules;
         the receivers the text calls an HTTP verb on are found first, with one search."""
-        called = {m.group(1) for m in _VERB_CALL.finditer(self.source.text)} - names
+        text = self.source.text
+        called: set[str] = set()
+        for m in _VERB_CALL.finditer(text):
+            before = _IDENTIFIER_BEFORE.search(text, max(0, m.start() - 80), m.start() + 1)
+            if before is not None:
+                called.add(before.group())
+        called -= names
         if not called:
             return set()
         foreign = {name for name, target in self.bound.items()

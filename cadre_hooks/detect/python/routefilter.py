@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cadre_hooks.detect.python import webroutes as web
 from cadre_hooks.detect.python.crossfile import Locate, import_bindings
+from cadre_hooks.detect.python.quick import nodes
 from cadre_hooks.detect.python.values import dotted, statements
 from cadre_hooks.model import Detection, RouteFunction
 from cadre_hooks.registry import Registry
@@ -90,8 +91,8 @@ def may_have_handlers(tree: ast.Module, bound: Mapping[str, str]) -> bool:
                     or any(qualify(b).startswith(web.VIEW_BASE_PREFIXES) for b in stmt.bases):
                 return True
         elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)) and stmt.value is not None:
-            for node in ast.walk(stmt.value):
-                if isinstance(node, ast.Call) and (qualify(node.func) in web.REGISTRARS or (
+            for node in nodes(stmt.value):
+                if type(node) is ast.Call and (qualify(node.func) in web.REGISTRARS or (
                         isinstance(node.func, ast.Attribute) and node.func.attr in web.REGISTRAR_METHODS)):
                     return True
     return False
