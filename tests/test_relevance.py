@@ -137,3 +137,33 @@ def test_every_expression_name_triggers_the_quick_filter() -> None:
     for name in names:
         assert model.expression_name(name) <= model.import_triggers(name), name
     assert not model.import_triggers("openapi_spec_validator") and not model.import_triggers("collections.abc")
+
+
+QUICK = [
+    # a call site on a client built in another module: the analysis must see it
+    ("from app.llm import client\nclient.chat.completions.create(model='m', messages=[])\n", True),
+    ("from .models import embeddings\nembeddings.embed_documents(['a'])\n", True),
+    ("from app.llm import make\nclass S:\n    def __init__(self):\n        self.c = make()\n"
+     "    def go(self):\n        return self.c.chat.completions.create(messages=[])\n", True),
+    ("from app.llm import make\nc = make()\nd = c\nd.invoke('hi')\n", True),
+    ("from app.http import session\nsession.post(URL, json={})\n", True),
+    ("from app.http import make_session\nwith make_session() as s:\n    s.post(URL, json={})\n", True),
+    # near-misses: the same shapes on values that come from nowhere else, mappings, the standard library
+    ("from app.ws import handler\ndef f(connection, msg):\n    connection.send_message(msg)\n", False),
+    ("from app.schema import CONFIG\nconf = CONFIG(x)\nconf.get('key')\n", False),
+    ("from app.http import session\nsession.get(URL)\n", False),  # a GET on a foreign value: not followed
+    ("import queue\nq = queue.Queue()\nq.put(1)\n", False),
+    ("# client.chat.completions.create(...) and llm.invoke() in a comment\nx = 1\n", False),
+    ("from app.steps import Step\nclass Mine:\n    def invoke(self, v):\n        return v\nMine().invoke(1)\n", False),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), QUICK)
+def test_quick_filter_call_sites(source: str, expected: bool) -> None:
+    import ast
+
+    from cadre_hooks.detect.context import DetectContext
+    from cadre_hooks.detect.python.quick import needs_analysis
+
+    ctx = DetectContext(load_registry(), REPO)
+    assert needs_analysis(ast.parse(source), ctx.registry, ctx.is_ai_url) is expected
