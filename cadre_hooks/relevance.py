@@ -65,8 +65,10 @@ HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "request", "str
 # `delete` are left out: on a value from elsewhere they are nearly always a mapping's or a registry's
 # (`conf.get(KEY)`), and what an AI API answers to them (a model list, a file) carries no prompt.
 FOREIGN_HTTP_VERBS = HTTP_VERBS - {"get", "delete"}
-# pydantic settings: fields named after a provider's variable (`mistral_api_key: str`) read it.
-SETTINGS_MODULES = frozenset({"pydantic_settings", "pydantic", "pydantic.v1", "pydantic.env_settings"})
+# pydantic settings bases: their fields named after a provider's variable (`mistral_api_key: str`) read it
+# (detect/python/keyreads.py reads them).
+SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
+                            "pydantic.BaseSettings", "pydantic.v1.BaseSettings", "pydantic.env_settings.BaseSettings"})
 
 # Import roots whose calls the analysis handles itself (HTTP libraries, boto3, LiteLLM, dynamic imports).
 TRIGGER_ROOTS = frozenset({q.split(".")[0] for q in (*HTTP_CALLS, *BOTO3_FACTORIES, *DYNAMIC_IMPORTS)} | {"litellm"})
@@ -129,7 +131,7 @@ class Relevance:
 
     def settings_import(self, module: str, names: Iterable[str]) -> bool:
         """`from pydantic_settings import BaseSettings`: its fields may read a provider's variable."""
-        return module in SETTINGS_MODULES and "BaseSettings" in names
+        return any(f"{module}.{name}" in SETTINGS_BASES for name in names)
 
     def expression_name(self, qname: str) -> bool:
         """An imported name whose calls the analysis looks at (analysis.py keeps the expressions that
