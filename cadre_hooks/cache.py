@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cadre_hooks.model import FileScan
+from cadre_hooks.model import FACTS_VERSION, FileScan
 from cadre_hooks.registry.load import cache_dir
 from cadre_hooks.safeio import Refused, read_capped
 from cadre_hooks.serial import Invalid, decoder, encode, schema_stamp
@@ -72,7 +72,8 @@ def cache_key(root: Path, salt: str) -> str:
     from cadre_hooks import __version__
     from cadre_hooks.registry.load import registry_digest
 
-    parts = (VERSION, str(root.resolve()), __version__, registry_digest(), interpreter(), schema_stamp(Entry), salt)
+    parts = (VERSION, str(root.resolve()), __version__, registry_digest(), interpreter(), schema_stamp(Entry), salt,
+             FACTS_VERSION)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
 
 

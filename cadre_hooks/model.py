@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 JURISDICTIONS = ("eu", "non-eu", "local", "unknown")
+# The version of what the per-file pass records (FileScan and the facts in it): part of the scan
+# cache's key, raised when a detector starts recording a fact differently with the same fields.
+FACTS_VERSION = "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,31 @@ class RouteFunction:
     ai_evidence: str = ""
     calls: tuple[str, ...] = ()
     exposes: str = ""  # "path.py:name" of a handler defined in another file (urls.py, add_url_rule)
+    end_line: int = 0  # last line of the function (0: unknown); where another file's detections fall (CDR302)
+
+
+@dataclass(frozen=True, slots=True)
+class HubLoad:
+    """What CDR105 needs of one model load (at its detection's position), read where the call is written:
+    `local_files_only=True` keeps it off the hub; `pipeline(task, model=...)` loads its `model` keyword,
+    or the task's default model (`pipeline('ner')`, a label) when it names none; `model` None: not
+    readable statically; a model naming a folder of the repository is local."""
+
+    line: int
+    column: int  # from 1, in characters, as in Detection
+    local_only: bool = False
+    pipeline: bool = False
+    model: str | None = None  # what it loads: pipeline()'s model keyword or task label, else the detection's model
+    local_folder: bool = False  # `model` names a file or folder of the repository (its root, or beside the code)
+
+
+@dataclass(frozen=True, slots=True)
+class HubSetting:
+    """A setting of the Hugging Face libraries' environment (`HF_HUB_OFFLINE`, `TRANSFORMERS_OFFLINE`,
+    `HF_ENDPOINT`) made by a file; `value` None when it is set from something unreadable."""
+
+    name: str
+    value: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +150,12 @@ class FileScan:
     facts: tuple[str, ...] = ()  # file-level facts for repository rules (e.g. "hf-offline")
     depends_on: tuple[str, ...] = ()  # other files of the repository the result was computed from
     routes: tuple[RouteFunction, ...] = ()  # web handlers and the AI calls they reach (CDR302)
+    # Per-file facts for the repository rules, computed once in the (cached) detection pass:
+    hub_loads: tuple[HubLoad, ...] = ()  # model loads' local_files_only / pipeline model (CDR105)
+    hub_settings: tuple[HubSetting, ...] = ()  # offline / mirror settings the file makes (CDR105)
+    # The functions of the project's other modules a handler of this file reaches, analysed in this
+    # file's pass (their paths are in depends_on), for CDR302 across files; no detections applied.
+    route_links: tuple[RouteFunction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,13 +122,16 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
         if rel.lower().endswith(BINARY_SUFFIXES):
             return None
         return FileScan(rel, notices=(Notice(rel, "binary file; not scanned"),))
-    if not prefilter.may_hold_ai(data):
-        return None
-    if rel.endswith(MINIFIABLE_SUFFIXES) and len(data) > 20_000 and data.count(b"\n") * 1_000 < len(data):
+    ai = prefilter.may_hold_ai(data)
+    if ai and rel.endswith(MINIFIABLE_SUFFIXES) and len(data) > 20_000 and data.count(b"\n") * 1_000 < len(data):
         # Lines averaging over a thousand characters: a bundle a build tool wrote, not source code.
         return FileScan(rel, notices=(Notice(rel, "minified or bundled code; not scanned"),))
+    from cadre_hooks.detect import letthrough
+
     try:
-        return detector(rel, data, ctx)
+        if not ai:  # only what a repository rule needs: hub settings, the routes of a web module
+            return letthrough.without_ai(rel, data, ctx)
+        return letthrough.with_settings(rel, data, ctx, detector(rel, data, ctx))
     except (RecursionError, MemoryError) as err:
         return FileScan(rel, notices=(Notice(rel, f"too complex to analyse ({type(err).__name__}); not scanned"),))
     except Exception as err:  # a detector bug must not lose the rest of an audit; exit 3 says it happened

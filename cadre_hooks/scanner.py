@@ -64,6 +64,9 @@ class Scanner:
             cache = ScanCache(selection.root, cache_salt(config))
         scans = detect_files(selection.files, selection.root, ctx, prefilter, config.max_file_size, options.jobs,
                              track if options.progress else None, cache, index)
+        from cadre_hooks.settingsfiles import with_repository_settings
+
+        scans = with_repository_settings(scans, selection, config.exclude)  # CDR105: settings the selection left out
         scan_ctx = ScanContext(selection.root, config, self.registry, self.rules, lang, selection, options)
         reached = None
         waiting = sdkscope.undecided_sdks(scans, self.registry) if not selection.whole_repository else set()

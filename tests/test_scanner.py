@@ -7,7 +7,6 @@ import os
 import platform
 from pathlib import Path
 
-from cadre_hooks.charter import downloads
 from cadre_hooks.detect import terraform
 from cadre_hooks.detect.python import crossfile, deep
 from cadre_hooks.detect.python.project import ProjectIndex
@@ -41,7 +40,7 @@ def test_repositories_in_a_row_give_what_separate_scans_give(tmp_path: Path) -> 
     assert {u["provider"] for u in together[0]["usages"]} == {"mistral"}  # the constant of its own settings.py
     assert {u["provider"] for u in together[1]["usages"]} == {"openai"}
     # Nothing of the last repository is kept once its scan is over.
-    assert deep._PROJECTS == {} and deep._ANALYSED == {} and crossfile._FILES == {} and downloads._REPOSITORIES == {}
+    assert deep._PROJECTS == {} and deep._ANALYSED == {} and crossfile._FILES == {}
     assert terraform._CACHE == {}
     assert ProjectIndex._parsed_version.cache_info().currsize == 0
 

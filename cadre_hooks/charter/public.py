@@ -3,7 +3,13 @@
 A web request handler that calls AI, or calls a function of the repository that does, hands the
 model's answer to whoever sent the request. Calls are followed within each file; on a scan of the
 whole repository they are also followed into the project's own modules, including route files
-that the main pass skipped because they import no AI library themselves.
+without AI of their own.
+
+Everything comes from the detection pass (parallel and cached): each module's route records
+(`FileScan.routes`, also for a web module without AI, by the route marker of
+detect/python/webroutes.py), and the functions of the other modules its handlers call into
+(`FileScan.route_links`, detect/python/routelinks.py), to which this rule gives each module's own
+detections. It reads no file.
 
 An internal route (agents only, behind the intranet) is marked with a reasoned suppression on the
 route or its `def` line: `# cadre: ignore[CDR302] internal route, agents only`.
@@ -11,46 +17,37 @@ route or its `def` line: `# cadre: ignore[CDR302] internal route, agents only`.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from cadre_hooks.detect.python.routefilter import has_route_decorator, route_markers
-from cadre_hooks.detect.python.webroutes import FRAMEWORK_ROOTS, HANDLER_METHODS
+from cadre_hooks.detect.python.deep import ROUTES_ANALYSED, ROUTES_WHOLE
+from cadre_hooks.detect.python.routes import with_detections
+from cadre_hooks.detect.python.webroutes import HANDLER_METHODS
 from cadre_hooks.findings import make_finding
-from cadre_hooks.model import Detection, FileScan, Finding, RouteFunction, Usage
-from cadre_hooks.safeio import Refused, read_in_root
+from cadre_hooks.model import FileScan, Finding, RouteFunction, Usage
 
 if TYPE_CHECKING:
-    from cadre_hooks.detect.python.crossfile import Locate
-    from cadre_hooks.scan import ScanContext
+    from cadre_hooks.registry import Registry
+    from cadre_hooks.checks.context import CheckContext
 
 RULE = "CDR302"
-HEAD_BYTES = 16384  # what is read of a module to tell whether it imports a web framework
 Key = tuple[str, str]  # (path, function name)
 Hit = tuple[str, int, str]  # (path, line, evidence) of the AI call reached
 Loader = Callable[[str], Sequence[RouteFunction]]
-@functools.cache
-def _web_import() -> re.Pattern[bytes]:
-    """The import header of a module that may define web handlers (checked on bytes, before any
-    parsing); aiohttp only for its server side (`aiohttp.web`), its client is everywhere."""
-    roots = b"|".join(re.escape(r.encode()) for r in sorted(FRAMEWORK_ROOTS - {"aiohttp"}))
-    return re.compile(rb"(?:from|import)[ \t]+(?:" + roots + rb")\b"
-                      rb"|from[ \t]+aiohttp[ \t]+import[^\n]*\bweb\b|(?:from|import)[ \t]+aiohttp\.web\b")
 
 
-def findings(sc: ScanContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
+def findings(sc: CheckContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
     rule = sc.rules.get(RULE)
-    records = [r for scan in scans for r in scan.routes]
-    whole = sc.selection.whole_repository
+    whole = sc.selection.whole_repository and any(scan.detections for scan in scans if scan.path.endswith(".py"))
+    # The modules read for their routes beyond the main test count where calls are followed across files.
+    records = [r for scan in scans if ROUTES_WHOLE not in scan.facts for r in scan.routes]
     load: Loader | None = None
-    if whole and any(scan.detections for scan in scans if scan.path.endswith(".py")):
-        load = _loader(sc, scans)
-        records += skipped_route_modules(sc, scans, load)
+    if whole:
+        load = loader(scans, sc.registry)
+        records += [r for scan in scans if ROUTES_WHOLE in scan.facts for r in scan.routes]
     if rule is None or not records:
         return []
-    graph = CallGraph(records, cross_file=whole, load=load)
+    graph = CallGraph(records, cross_file=sc.selection.whole_repository, load=load)
     out = []
     for key, (label, line) in sorted(graph.handlers().items()):
         hit = graph.reach(key)
@@ -140,69 +137,24 @@ class CallGraph:
         return hit
 
 
-def _loader(sc: ScanContext, scans: Sequence[FileScan]) -> Loader:
-    """Route records of a module of the repository, read on demand (with what the main pass found in it)."""
-    from cadre_hooks.detect.python.project import ProjectIndex
-
-    project = ProjectIndex(sc.root)
+def loader(scans: Sequence[FileScan], registry: Registry) -> Loader:
+    """The functions of a module a call leads into, from the route links the detection pass recorded
+    (any handler module's copy: the same module gives the same records), with the module's own
+    detections placed in them; nothing for a module whose route records are already in the graph."""
+    linked: dict[str, list[RouteFunction]] = {}
+    for scan in scans:
+        module: dict[str, list[RouteFunction]] = {}
+        for r in scan.route_links:
+            module.setdefault(r.path, []).append(r)
+        for path, found in module.items():
+            linked.setdefault(path, found)
     detections = {scan.path: scan.detections for scan in scans if scan.detections}
-    analysed = {scan.path for scan in scans if "routes-analysed" in scan.facts}
+    analysed = {scan.path for scan in scans if ROUTES_ANALYSED in scan.facts}
 
     def load(rel: str) -> Sequence[RouteFunction]:
         if rel in analysed or not rel.endswith(".py"):
             return ()
         analysed.add(rel)
-        try:
-            data = read_in_root(sc.root, rel, sc.config.max_file_size)
-        except Refused:
-            return ()  # the main pass gave the notice, for a file of the selection
-        return scan_file(rel, data, sc, project.locate, detections.get(rel, ()))
+        return with_detections(linked.get(rel, ()), detections.get(rel, ()), registry)
 
     return load
-
-
-def skipped_route_modules(sc: ScanContext, scans: Sequence[FileScan], load: Loader) -> list[RouteFunction]:
-    """Route records of the modules that import a web framework but no AI library (the main pass
-    skipped them): their handlers may call the project's own AI functions."""
-    analysed = {scan.path for scan in scans if "routes-analysed" in scan.facts}
-    out: list[RouteFunction] = []
-    for rel in sc.selection.files:
-        if not rel.endswith(".py") or rel in analysed:
-            continue
-        if rel.rsplit("/", 1)[-1] not in ("urls.py", "views.py"):
-            try:
-                head = read_in_root(sc.root, rel, sc.config.max_file_size, head=HEAD_BYTES)  # imports sit at the top
-                if not (_web_import().search(_header(head)) or has_route_decorator(head)):
-                    continue
-                data = head if len(head) < HEAD_BYTES else read_in_root(sc.root, rel, sc.config.max_file_size)
-            except Refused:
-                continue
-            if not route_markers().search(data):
-                continue
-        out += load(rel)
-    return out
-
-
-def _header(data: bytes) -> bytes:
-    """The part of a module before its first top-level function or class: where its imports are."""
-    ends = [i for i in (data.find(b"\ndef "), data.find(b"\nclass "), data.find(b"\nasync def ")) if i >= 0]
-    return data[:min(ends)] if ends else data
-
-
-def scan_file(path: str, data: bytes, sc: ScanContext, locate: Locate,
-              detections: Sequence[Detection] = ()) -> tuple[RouteFunction, ...]:
-    """The route records of a module the main pass did not analyse for routes."""
-    import ast
-    import warnings
-
-    from cadre_hooks.detect.python.routefilter import route_records
-    from cadre_hooks.detect.python.source import decode
-
-    text, _, _ = decode(data)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text.lstrip("\ufeff"))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ()
-    return route_records(path, tree, sc.registry, sc.root, locate, detections=detections, handlers_only=False) or ()

@@ -1,7 +1,7 @@
 """CDR105: model weights downloaded at run time from the Hugging Face hub.
 
 A thin entry over cadre_hooks/charter/downloads.py, which holds the rule's logic until it moves
-here; that module is imported only when the scan found a model load.
+here (a pure function of the files' facts and the usages); imported only when the scan found a model load.
 """
 
 from __future__ import annotations
@@ -16,4 +16,4 @@ def run(facts: ScanFacts, ctx: CheckContext) -> list[Pair]:
         return []
     from cadre_hooks.charter import downloads
 
-    return downloads.findings(ctx, facts.usages)
+    return downloads.findings(ctx, facts.files, facts.usages)

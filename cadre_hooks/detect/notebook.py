@@ -118,7 +118,9 @@ def scan_notebook(path: str, data: bytes, ctx: DetectContext) -> FileScan:
         suppressions=tuple(dataclasses.replace(s, line=at(s.line)) for s in scan.suppressions),
         models=tuple(_moved(m, at) for m in scan.models),
         notices=tuple(dict.fromkeys([*notices, *scan.notices])), depends_on=scan.depends_on,
-        facts=tuple(f for f in scan.facts if f.startswith(DEFAULT_FACT)))  # the SDK resolution's (sdkscope)
+        facts=tuple(f for f in scan.facts if f.startswith(DEFAULT_FACT)),  # the SDK resolution's (sdkscope)
+        hub_loads=tuple(dataclasses.replace(h, line=at(h.line)) for h in scan.hub_loads),
+        hub_settings=scan.hub_settings)
 
 
 _Item = TypeVar("_Item", Detection, ModelRef)

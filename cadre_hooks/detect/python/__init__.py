@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import ast
 import warnings
+from typing import TYPE_CHECKING
 
-from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.python import fallback
-from cadre_hooks.detect.python.quick import needs_analysis
-from cadre_hooks.detect.python.source import Source, read
 from cadre_hooks.model import FileScan, Notice
+
+if TYPE_CHECKING:
+    from cadre_hooks.detect.context import DetectContext
+    from cadre_hooks.detect.python.source import Source
+
+# The analysis modules are imported where they are used: importing this package (for the data of
+# webroutes.py, say, on a pre-commit call whose files hold no AI) costs no more than the package.
 
 
 def scan_python(path: str, data: bytes, ctx: DetectContext) -> FileScan:
+    from cadre_hooks.detect.python.source import read
+
     source = read(path, data)
     return scan_source(path, source, ctx)
 
@@ -37,7 +43,18 @@ def scan_source(path: str, source: Source, ctx: DetectContext) -> FileScan:
         tree = lowered
     except (ValueError, RecursionError, MemoryError) as err:
         return scan_fallback(path, source, ctx, type(err).__name__, notices)
+    from cadre_hooks.detect.python.quick import needs_analysis
+
     if ctx.filters and not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
+        if path.endswith(".py"):
+            from cadre_hooks.detect.python.webroutes import may_declare_routes
+
+            if may_declare_routes(path, source.text.encode("utf-8", "surrogatepass")):  # CDR302, see letthrough.py
+                from cadre_hooks.detect.python.deep import route_only
+
+                found = route_only(path, source, ctx, tree, tuple(notices))
+                if found is not None:
+                    return found
         return FileScan(path, suppressions=source.suppressions, notices=tuple(notices))
     from cadre_hooks.detect.python import deep
 
@@ -49,6 +66,8 @@ def scan_source(path: str, source: Source, ctx: DetectContext) -> FileScan:
 
 def scan_fallback(path: str, source: Source, ctx: DetectContext, reason: str,
                   notices: list[Notice] | None = None) -> FileScan:
+    from cadre_hooks.detect.python import fallback
+
     detections = fallback.scan(path, source.text, ctx.registry, ctx.is_ai_url)
     notice = Notice(path, f"could not parse as Python ({reason}); scanned line by line")
     return FileScan(path, detections=tuple(detections), suppressions=source.suppressions,

@@ -13,13 +13,19 @@ from cadre_hooks.detect.python.callsites import MAX_DEPTH, ClientInfo, ClientRes
 from cadre_hooks.detect.python.keyreads import key_reads
 from cadre_hooks.detect.python.project import MAX_MODULE_BYTES, ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
+from cadre_hooks.detect.python.routelinks import route_links
+from cadre_hooks.detect.python.webroutes import may_declare_routes
 from cadre_hooks.detect.python.source import Source, read
 from cadre_hooks.detect.python.values import Value
 from cadre_hooks.memo import per_scan
-from cadre_hooks.model import FileScan, Notice
+from cadre_hooks.model import FileScan, HubLoad, HubSetting, Notice, RouteFunction
 from cadre_hooks.sdkscope import default_facts
 
 _PROJECTS: dict[str, ProjectIndex] = per_scan({})
+ROUTES_ANALYSED = "routes-analysed"  # FileScan.routes holds every route record of the module
+# Routes found beyond the main pass's own test (a module without AI, or with AI but no handler the cheap
+# test saw): CDR302 reads them on whole-repository scans only, where a handler elsewhere may lead to them.
+ROUTES_WHOLE = "routes-whole-repository"
 
 
 def project_index(ctx: DetectContext) -> ProjectIndex:
@@ -114,15 +120,55 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
     analyzer.run()
     analyzer.detections += key_reads(analyzer)
     facts = default_facts(g.provider for g in analyzer.groups if g.always or False in g.uses)
-    # Web handlers and the AI calls they reach (CDR302); the other modules are read on demand by the
-    # rule, when a handler calls into them on a whole-repository scan.
-    if not is_route_module(path, analyzer.bound, source.text):
-        return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
-                        models=tuple(analyzer.models), notices=tuple(notices), facts=facts,
-                        depends_on=tuple(sorted(project.reads - {path})))
-    routes = route_records(path, tree, ctx.registry, ctx.root, project.locate, analyzer.ai_names,
-                           analyzer.detections, analyzer.bound)
+    hub_loads: tuple[HubLoad, ...] = ()
+    hub_settings: tuple[HubSetting, ...] = ()
+    loads = [(d.line, d.column, d.model) for d in analyzer.detections if d.kind == "model"]
+    if loads:  # what CDR105 reads of a model load
+        from cadre_hooks.detect.hubenv import python_facts
+
+        hub_loads, hub_settings, looked = python_facts(tree, source.text, loads, ctx.root, path)
+        project.reads.update(looked)
+    # Web handlers and the AI calls they reach (CDR302), with the functions of the project's other
+    # modules they call into (routelinks.py).
+    routes: tuple[RouteFunction, ...] | None = None
+    if is_route_module(path, analyzer.bound, source.text):
+        routes = route_records(path, tree, ctx.registry, ctx.root, project.locate, analyzer.ai_names,
+                               analyzer.detections, analyzer.bound)
+    whole: tuple[str, ...] = ()
+    if routes is None and may_declare_routes(path, source.text.encode("utf-8", "surrogatepass")):
+        # Declares routes the cheap test above turned down (a registration, a view class): every function.
+        routes = route_records(path, tree, ctx.registry, ctx.root, project.locate, detections=analyzer.detections,
+                               handlers_only=False)
+        whole = (ROUTES_WHOLE,)
+    links: tuple[RouteFunction, ...] = ()
+    if routes:
+        links, linked = route_links(path, routes, project, ctx)
+        project.reads |= linked
     return FileScan(path, detections=tuple(analyzer.detections), suppressions=source.suppressions,
                     models=tuple(analyzer.models), notices=tuple(notices),
-                    facts=(*facts, *(("routes-analysed",) if routes is not None else ())), routes=routes or (),
-                    depends_on=tuple(sorted(project.reads - {path})))
+                    facts=(*facts, *((ROUTES_ANALYSED, *whole) if routes is not None else ())), routes=routes or (),
+                    depends_on=tuple(sorted(project.reads - {path})), hub_loads=hub_loads, hub_settings=hub_settings,
+                    route_links=links)
+
+
+def route_only(path: str, source: Source, ctx: DetectContext, tree: ast.Module | None = None,
+               notices: tuple[Notice, ...] = ()) -> FileScan | None:
+    """The routes of a module without AI (the detection pass found nothing else in it) that declares
+    some (webroutes.may_declare_routes): its handlers may call the project's own AI functions. None
+    when it cannot be parsed (the caller's result stands)."""
+    if tree is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source.text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    project = project_index(ctx)
+    project.reads = set()
+    routes = route_records(path, tree, ctx.registry, ctx.root, project.locate, handlers_only=False) or ()
+    links: tuple[RouteFunction, ...] = ()
+    if routes:
+        links, linked = route_links(path, routes, project, ctx)
+        project.reads |= linked
+    return FileScan(path, suppressions=source.suppressions, notices=notices, facts=(ROUTES_ANALYSED, ROUTES_WHOLE),
+                    routes=routes, depends_on=tuple(sorted(project.reads - {path})), route_links=links)

@@ -2,17 +2,17 @@
 what the CDR302 rule needs to tell whether model output can reach the public directly. The
 entry point, and the cheap tests that spare this pass to most modules, are in routefilter.py.
 
-Walks the stdlib `ast` tree the main analyser already parsed (no second parse, no libcst), or a
-module the main pass skipped (a route file that only imports the project's own AI helpers).
-Calls into other files of the repository are resolved through the project's imports to
-`path.py:name`; the rule follows them on whole-repository scans.
+Walks the stdlib `ast` tree the main analyser already parsed (no second parse, no libcst): of an
+AI module, of a route module without AI (webroutes.may_declare_routes), or of a module a handler
+calls into (routelinks.py). Calls into other files of the repository are resolved through the
+project's imports to `path.py:name`; the rule follows them on whole-repository scans.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cadre_hooks.detect.python import webroutes as web
@@ -44,11 +44,11 @@ class _Function:
 class RouteAnalyzer:
     def __init__(self, path: str, tree: ast.Module, registry: Registry, root: Path, locate: Locate | None,
                  bound: Mapping[str, str], ai_names: Mapping[str, str | None] = {},
-                 detections: Sequence[Detection] = ()) -> None:
+                 detections: Sequence[Detection] = (), every_function: bool = False) -> None:
         self.path, self.tree, self.registry = path, tree, registry
+        self.every_function = every_function  # keep the functions that call nothing too (route_links)
         self.ai_names = {n: p for n, p in ai_names.items() if not is_crowd(self.registry, p)}
-        self.detections = [d for d in detections if d.kind not in ("import", "dependency", "config")
-                           and not is_crowd(self.registry, d.provider_hint)]
+        self.detections = ai_detections(registry, detections)
         self.project = ProjectNames(path, root, locate,
                                     lambda top: top in web.FRAMEWORK_ROOTS or is_ai_name(registry, top))
         self.bound = bound  # local name -> qualified name, from the imports
@@ -286,9 +286,9 @@ class RouteAnalyzer:
                 key for candidates in fn.calls
                 for key in [next((c for c in candidates if ":" in c or c in self.functions), None)]
                 if key is not None and key != fn.key))
-            if fn.handler or fn.ai_line or calls:
+            if fn.handler or fn.ai_line or calls or self.every_function:
                 out.append(RouteFunction(self.path, fn.key, fn.line, fn.column, fn.handler, fn.handler_line,
-                                         fn.ai_line, fn.ai_evidence, calls))
+                                         fn.ai_line, fn.ai_evidence, calls, end_line=fn.end))
         return tuple(out)
 
     def _expose(self, keys: list[str], label: str) -> None:
@@ -296,3 +296,28 @@ class RouteAnalyzer:
             fn = self.functions.get(key)
             if fn is not None and not fn.handler:
                 fn.handler, fn.handler_line = label, fn.line
+
+
+def ai_detections(registry: Registry, detections: Sequence[Detection]) -> list[Detection]:
+    """The detections that make a function call AI, for this analysis: not imports, manifests or
+    settings, nor crowd-work platforms."""
+    return [d for d in detections if d.kind not in ("import", "dependency", "config")
+            and not is_crowd(registry, d.provider_hint)]
+
+
+def with_detections(records: Sequence[RouteFunction], detections: Sequence[Detection],
+                    registry: Registry) -> list[RouteFunction]:
+    """Records analysed without their module's detections (route_links), given them afterwards: a
+    function's first AI call is the earliest of its own and of the detections inside it, as
+    RouteAnalyzer._result would have found with the detections at hand."""
+    found = ai_detections(registry, detections)
+    if not found:
+        return list(records)
+    out = []
+    for fn in records:
+        line, evidence = fn.ai_line, fn.ai_evidence
+        for det in found:
+            if fn.line <= det.line <= fn.end_line and (not line or det.line < line):
+                line, evidence = det.line, det.evidence
+        out.append(fn if line == fn.ai_line else replace(fn, ai_line=line, ai_evidence=evidence))
+    return out
