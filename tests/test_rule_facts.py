@@ -189,7 +189,7 @@ def test_the_new_facts_survive_the_scan_cache() -> None:
     assert load_entries(path) == entries
     # A damaged fact is not read back: the whole cache is dropped.
     data = json.loads(path.read_text())
-    data["entries"]["web/api.py"]["result"]["hub_loads"][0]["line"] = "three"
+    data["extra"][str(data["paths"].index("web/api.py"))][1]["hub_loads"][0]["line"] = "three"  # [depends_on, result]
     path.write_text(json.dumps(data))
     assert load_entries(path) == {}
 

@@ -44,7 +44,8 @@ def _worker(target: Target, settings: AuditSettings, previous: Mapping[str, Any]
     except (AttributeError, OSError):
         pass
     scanner = _SCANNER if _SCANNER is not None else Scanner()
-    record = audit(target, settings, scanner, previous)
+    with scanner:  # the scans of this repository (its head, then its history) share one worker pool
+        record = audit(target, settings, scanner, previous)
     inventory.write_json(Path(result), record)
 
 
