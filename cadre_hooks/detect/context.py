@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cadre_hooks.detect import urls
 from cadre_hooks.registry import Registry
+from cadre_hooks.relevance import filters_enabled
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,9 @@ class DetectContext:
     registry: Registry
     root: Path
     extra_hosts: frozenset[str] = field(default_factory=frozenset)
+    # False (`CADRE_NO_FILTERS=1`): no detector skips a file or an expression as irrelevant, to check
+    # that the filters drop nothing the full analysis would report (tests/test_relevance.py).
+    filters: bool = field(default_factory=filters_enabled)
 
     def host_is_known(self, host: str) -> bool:
         return self.registry.host(host) is not None or host_in(host, self.extra_hosts)

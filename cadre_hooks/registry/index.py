@@ -63,6 +63,7 @@ class OperationSpec:
 
 # Wrappers of some SDKs between the client and the method (`client.chat.completions.with_raw_response.create`).
 _PASS_THROUGH = frozenset({"with_raw_response", "with_streaming_response"})
+PASS_THROUGH = _PASS_THROUGH  # read by the relevance model (relevance.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ def scan_source(path: str, source: Source, ctx: DetectContext) -> FileScan:
         return scan_fallback(path, source, ctx, type(err).__name__, notices)
     from cadre_hooks.detect.python.quick import needs_analysis
 
-    if not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
+    if ctx.filters and not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
         if path.endswith(".py"):
             from cadre_hooks.detect.python.webroutes import may_declare_routes
 

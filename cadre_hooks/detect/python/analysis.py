@@ -17,23 +17,18 @@ from __future__ import annotations
 
 import ast
 import bisect
-import functools
 import re
 
-from cadre_hooks.detect.python.callsites import SESSION_CLASSES, operation_pattern
-from cadre_hooks.detect.python.calls import MODEL_ARGS, CallAnalysis, relevant_import
+from cadre_hooks.detect.python.callsites import SESSION_CLASSES
+from cadre_hooks.detect.python.calls import CallAnalysis
 from cadre_hooks.detect.python.values import dotted, statements
 from cadre_hooks.model import Detection
+from cadre_hooks.relevance import FOREIGN_HTTP_VERBS, Relevance, expression_pattern, relevance
 
-MODEL_WORDS = (*MODEL_ARGS, "__import__")
-
-
-@functools.lru_cache(maxsize=512)
-def _relevance_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    """Compiled once per set of imported names (compiling costs more than searching)."""
-    words = [re.escape(n) for n in names] + list(MODEL_WORDS)
-    return re.compile("|".join([r"\b(?:" + "|".join(words) + r")\b", "://", r":\d{2,5}\b",
-                                r"\.(?:com|ai|io|net|cloud|eu|fr|de|xyz|gouv|co|app|dev|org|aws|cn)\b"]))
+# `<name>.<HTTP verb>(`: the receivers a module calls an HTTP method on.
+# (the search starts at the dot, which is rarer than a word start; the name is read back from there)
+_VERB_CALL = re.compile(r"\w\s*\.\s*(?:" + "|".join(sorted(FOREIGN_HTTP_VERBS)) + r")\s*\(")
+_IDENTIFIER_BEFORE = re.compile(r"[A-Za-z_]\w*$")
 
 
 class PythonAnalyzer(CallAnalysis):
@@ -112,20 +107,58 @@ class PythonAnalyzer(CallAnalysis):
         """A pattern that any expression worth walking must match in its source lines: the local
         names of AI, HTTP and cloud imports, URLs, model arguments. Most expressions of a module
         that uses AI never mention any of them, and skipping their subtrees halves the analysis."""
-        if self._routes_by_name():
+        if self._routes_by_name() or not self.filters:
             return None  # "provider:model" strings can be anywhere
-        names = {name for name, target in self.bound.items() if relevant_import(target, self.registry)}
+        model = relevance(self.registry)
+        names = {name for name, target in self.bound.items() if model.expression_name(target)}
         names |= self._bound_to_relevant_calls(names)
         if self.uses_boto3:
             names |= {"client", "resource"}
         self._operation_lines = self._lines_with_operations()
-        return _relevance_pattern(tuple(sorted(names)))
+        return expression_pattern(tuple(sorted(names | self._foreign_receivers(names, model))))
+
+    def _foreign_receivers(self, names: set[str], model: Relevance) -> set[str]:
+        """Receivers of HTTP calls (`session.post(`, `self.http.get(`) that may be a session built in another
+        module: a value imported from the project or a third party (`from app.http import session`), or a
+        name bound to one (`self.http = make_session()`). The call-site analysis follows them across modules;
+        the receivers the text calls an HTTP verb on are found first, with one search."""
+        text = self.source.text
+        called: set[str] = set()
+        for m in _VERB_CALL.finditer(text):
+            before = _IDENTIFIER_BEFORE.search(text, max(0, m.start() - 80), m.start() + 1)
+            if before is not None:
+                called.add(before.group())
+        called -= names
+        if not called:
+            return set()
+        foreign = {name for name, target in self.bound.items()
+                   if name not in names and (target.startswith(".") or not model.is_stdlib(target))}
+        if not foreign:
+            return set()
+        found = called & foreign
+        if called - found:
+            for stmt in statements(self.tree):
+                pairs: list[tuple[ast.expr, ast.expr]] = []
+                if isinstance(stmt, ast.Assign):
+                    pairs = [(target, stmt.value) for target in stmt.targets]
+                elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                    pairs = [(stmt.target, stmt.value)]
+                elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                    pairs = [(i.optional_vars, i.context_expr) for i in stmt.items if i.optional_vars is not None]
+                for target, value in pairs:
+                    root = value
+                    while isinstance(root, (ast.Await, ast.Call, ast.Attribute, ast.Subscript)):
+                        root = root.func if isinstance(root, ast.Call) else root.value
+                    name = dotted(target) if isinstance(root, ast.Name) and root.id in foreign else None
+                    if name and name.rsplit(".", 1)[-1] in called:
+                        found.add(name.rsplit(".", 1)[-1])
+        return found
 
     def _lines_with_operations(self) -> list[int]:
         """Lines whose text holds an operation-shaped call (`.chat.completions.create`, `.ocr.process`):
         one search over the module, instead of one per expression."""
         text = self.source.text
-        found = [m.start() for m in operation_pattern(self.registry).finditer(text)]
+        found = [m.start() for m in relevance(self.registry).operation_pattern.finditer(text)]
         if not found:
             return []
         starts = [0] + [m.end() for m in re.finditer("\n", text)]

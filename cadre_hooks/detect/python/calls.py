@@ -7,61 +7,24 @@ import ast
 from collections.abc import Iterator
 
 from cadre_hooks.detect.python.callsites import SESSION_CLASSES, CallSites
-from cadre_hooks.detect.python.state import LANGCHAIN_LEGACY, LANGCHAIN_ROUTERS, Owner, passive
-from cadre_hooks.detect.python.values import Unresolved, Value, dotted
+from cadre_hooks.detect.python.state import Owner, passive
+from cadre_hooks.detect.python.values import Unresolved, dotted
 from cadre_hooks.model import ModelRef
-from cadre_hooks.registry import Registry
 from cadre_hooks.registry.index import REGION_ARGS
-
-HTTP_CALLS = frozenset(
-    f"{mod}.{fn}"
-    for mod, fns in {
-        "requests": ("get", "post", "put", "patch", "delete", "request", "head", "options", "Session", "session"),
-        "requests.api": ("get", "post", "put", "patch", "delete", "request"),
-        "requests.sessions": ("Session",),
-        "httpx": ("get", "post", "put", "patch", "delete", "request", "stream", "Client", "AsyncClient"),
-        "aiohttp": ("ClientSession", "request"),
-        "urllib.request": ("urlopen", "Request"),
-        "http.client": ("HTTPSConnection", "HTTPConnection"),
-        "websockets": ("connect",),
-        "websocket": ("create_connection",),
-    }.items()
-    for fn in fns
+from cadre_hooks.relevance import (  # the tables the relevance model derives its triggers from
+    BOTO3_FACTORIES as BOTO3_FACTORIES,
+    DYNAMIC_IMPORTS as DYNAMIC_IMPORTS,
+    HTTP_CALLS as HTTP_CALLS,
+    LANGCHAIN_ROUTERS as LANGCHAIN_ROUTERS,
+    LITELLM_CALLS as LITELLM_CALLS,
+    MODEL_ARGS as MODEL_ARGS,
 )
+
 URL_ARGS = ("url", "base_url", "uri", "host")
-MODEL_ARGS = ("model", "model_name", "modelId", "model_id", "engine", "deployment_name", "repo_id",
-              "pretrained_model_name_or_path", "model_name_or_path")
-BOTO3_FACTORIES = frozenset({"boto3.client", "boto3.resource", "boto3.session.Session.client",
-                             "boto3.Session.client", "aioboto3.Session.client"})
-DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
 # Mock libraries register fake responses for an API: the URL they hold is a mention in a test.
 MOCK_RECEIVERS = frozenset({"httpx_mock", "requests_mock", "respx_mock", "responses", "respx", "aioresponses",
                             "httpretty", "mock_router", "mocked", "rsps", "aresponses"})
 MOCK_METHODS = frozenset({"add_response", "add_callback", "register_uri", "add_passthru", "add_exception"})
-
-
-TRIGGER_ROOTS = frozenset({"boto3", "aioboto3", "litellm", "importlib", "requests", "httpx", "aiohttp", "urllib",
-                           "http", "websockets", "websocket", "builtins"})
-
-
-LITELLM_CALLS = frozenset({"completion", "acompletion", "embedding", "aembedding", "text_completion",
-                           "atext_completion", "image_generation", "aimage_generation", "transcription",
-                           "atranscription", "speech", "aspeech", "responses", "aresponses", "Router"})
-
-
-def relevant_import(target: str, registry: Registry) -> bool:
-    """An imported name whose calls this analysis looks at: AI modules and classes, HTTP libraries, boto3,
-    LiteLLM's entry points, LangChain's routers. Types and helpers of those packages are not: the fewer
-    names, the more expressions the analysis can skip (and the fewer patterns it compiles)."""
-    root, _, rest = target.partition(".")
-    last = target.rsplit(".", 1)[-1]
-    if root == "litellm":
-        return not rest or last in LITELLM_CALLS
-    if root.startswith("langchain") and rest:
-        return last in LANGCHAIN_ROUTERS or registry.is_ai_module(target) or \
-            (target.startswith(LANGCHAIN_LEGACY) and registry.langchain_class(last) is not None)
-    return root in TRIGGER_ROOTS or root.startswith("langchain") or registry.is_ai_module(target) \
-        or registry.is_ai_module(target.rsplit(".", 1)[0]) or registry.model_loader(target + ".from_pretrained") is not None
 
 
 class CallAnalysis(CallSites):

@@ -16,20 +16,16 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import functools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from cadre_hooks.detect.python.state import ModuleState
 from cadre_hooks.detect.python.names import named_words
 from cadre_hooks.detect.python.values import Evaluator, Scope, Unresolved, Value, dotted
 from cadre_hooks.model import Detection
-from cadre_hooks.registry import Registry
+from cadre_hooks.relevance import HTTP_VERBS as HTTP_VERBS  # one list for the call sites and the quick filter
 
 MAX_DEPTH = 8
-HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "request", "stream", "send", "ws_connect"})
 SESSION_CLASSES = frozenset({"requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client",
                              "httpx.AsyncClient", "aiohttp.ClientSession"})
 
@@ -63,26 +59,6 @@ class _Candidate:
     scope: Scope
     where: _Where
     statement: int
-
-
-@functools.lru_cache(maxsize=8)
-def operation_pattern(registry: Registry) -> Any:
-    """A pattern matching the source of any call shaped like a registered operation or an AI HTTP path:
-    what the relevance filter must let through for call sites to be seen. Compiled with RE2 where it
-    is installed (one linear pass over a module, whatever the number of operations), else with `re`."""
-    parts = []
-    for path in sorted(registry.operation_paths):
-        parts.append(re.escape(path[:-2]) + r"\." if path.endswith(".*") else re.escape(path) + r"\b")
-    suffixes = [re.escape(s) for s in registry.http_suffixes()]  # they start with "/": no word edge before
-    pattern = r"\b(?:" + "|".join(parts) + ")|" + "|".join(suffixes)
-    try:
-        import re2
-
-        options = re2.Options()
-        options.max_mem = 32 << 20
-        return re2.compile(pattern, options=options)
-    except (ImportError, Exception):  # noqa: BLE001 - RE2 missing or refusing the pattern: `re` does it
-        return re.compile(pattern)
 
 
 class CallSites(ModuleState):

@@ -28,6 +28,7 @@ from cadre_hooks.detect.python.calls import BOTO3_FACTORIES
 from cadre_hooks.detect.python.state import LANGCHAIN_ROUTERS, ModuleState, passive
 from cadre_hooks.detect.python.values import dotted
 from cadre_hooks.model import Detection
+from cadre_hooks.relevance import SETTINGS_BASES as SETTINGS_BASES  # one list for the reader and the quick filter
 
 # Functions and mappings that read one environment variable, by qualified name.
 ENV_MAPPINGS = frozenset({"os.environ"})
@@ -35,8 +36,6 @@ ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault",
                          "decouple.AutoConfig"})
 # Classes whose instances read variables when called (`env("X")`, `env.str("X")`).
 ENV_READER_CLASSES = frozenset({"environ.Env", "environ.FileAwareEnv", "environs.Env"})
-SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
-                            "pydantic.BaseSettings", "pydantic.v1.BaseSettings", "pydantic.env_settings.BaseSettings"})
 FIELD_FACTORIES = frozenset({"pydantic.Field", "pydantic.fields.Field", "pydantic.v1.Field"})
 ALIAS_CHOICES = frozenset({"pydantic.AliasChoices", "pydantic.aliases.AliasChoices"})
 _QUOTED_NAME = re.compile(r"""["']([A-Z][A-Z0-9_]{2,})["']""")

@@ -9,20 +9,19 @@ read later only if a handler calls into it (on whole-repository scans: charter/p
 from __future__ import annotations
 
 import ast
-import functools
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from cadre_hooks.detect.python import webroutes as web
 from cadre_hooks.detect.python.crossfile import Locate, import_bindings
+from cadre_hooks.detect.python.quick import nodes
 from cadre_hooks.detect.python.values import dotted, statements
 from cadre_hooks.model import Detection, RouteFunction
 from cadre_hooks.registry import Registry
+from cadre_hooks.relevance import filters_enabled
+from cadre_hooks.relevance import has_route_decorator as has_route_decorator  # re-exported: charter/public.py
+from cadre_hooks.relevance import route_markers as route_markers
 
-# A route decorator on an application object imported from elsewhere (`from app import app`, then
-# `@app.route("/")`): the file itself may import no framework. Literal prefixes first (fast `in`).
-DECORATOR_PREFIXES = tuple(f"@{name}.".encode() for name in sorted(web.CONVENTIONAL_NAMES))
 DJANGO = ("django", "rest_framework")
 
 
@@ -37,7 +36,7 @@ def route_records(path: str, tree: ast.Module, registry: Registry, root: Path, l
     if bound is None:
         bound, _ = import_bindings(tree)
     try:
-        if handlers_only and not may_have_handlers(tree, bound):
+        if handlers_only and filters_enabled() and not may_have_handlers(tree, bound):
             return None
         return RouteAnalyzer(path, tree, registry, root, locate, bound, ai_names, detections).run()
     except RecursionError:
@@ -62,7 +61,7 @@ def is_ai_name(registry: Registry, qname: str) -> bool:
 def is_route_module(path: str, bound: Mapping[str, str], text: str = "") -> bool:
     """A module that may define web handlers: it imports a web framework, is Django's urls/views,
     or decorates functions with the routes of an application object imported from elsewhere."""
-    return path.rsplit("/", 1)[-1] in ("urls.py", "views.py") or any(
+    return not filters_enabled() or path.rsplit("/", 1)[-1] in ("urls.py", "views.py") or any(
         q.split(".")[0] in web.FRAMEWORK_ROOTS for q in bound.values() if not q.startswith(".")) \
         or has_route_decorator(text.encode("utf-8", "replace"))
 
@@ -92,35 +91,8 @@ def may_have_handlers(tree: ast.Module, bound: Mapping[str, str]) -> bool:
                     or any(qualify(b).startswith(web.VIEW_BASE_PREFIXES) for b in stmt.bases):
                 return True
         elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)) and stmt.value is not None:
-            for node in ast.walk(stmt.value):
-                if isinstance(node, ast.Call) and (qualify(node.func) in web.REGISTRARS or (
+            for node in nodes(stmt.value):
+                if type(node) is ast.Call and (qualify(node.func) in web.REGISTRARS or (
                         isinstance(node.func, ast.Attribute) and node.func.attr in web.REGISTRAR_METHODS)):
                     return True
     return False
-
-
-@functools.cache
-def _decorator_text() -> re.Pattern[bytes]:
-    names = b"|".join(sorted(n.encode() for n in web.CONVENTIONAL_NAMES))
-    verbs = b"|".join(sorted(v.encode() for v in web.ROUTE_VERBS))
-    return re.compile(rb"^[ \t]*@(?:" + names + rb")\.(?:" + verbs + rb")\(", re.M)
-
-
-def has_route_decorator(data: bytes) -> bool:
-    # every prefix starts with `@`: one scan of the bytes spares the others in a module without decorators
-    return b"@" in data and any(prefix in data for prefix in DECORATOR_PREFIXES) \
-        and _decorator_text().search(data) is not None
-
-
-@functools.cache
-def route_markers() -> re.Pattern[bytes]:
-    """Signs that a module declares routes at all (a decorator, a registration, a class-based view):
-    checked on bytes before a module the main pass skipped is parsed for its handlers."""
-    verbs = b"|".join(sorted(v.encode() for v in web.ROUTE_VERBS))
-    return re.compile(
-        rb"@[\w.]+\.(?:" + verbs + rb")\("
-        rb"|\b(?:add_url_rule|add_api_route|add_(?:get|post|put|patch|delete|route|view)|Route|WebSocketRoute|re_path"
-        rb"|path|url|as_view|api_view)\("
-        rb"|^class \w+\([^)]*?(?<![A-Za-z0-9_])(?:View|MethodView|APIView|GenericAPIView|\w*ViewSet"
-        rb"|(?:Template|List|Detail|Form|Create|Update|Delete|Redirect)View|Resource"
-        rb"|HTTPEndpoint|WebSocketEndpoint|RequestHandler|Controller|HTTPMethodView)\b", re.M)

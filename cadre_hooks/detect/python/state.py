@@ -20,10 +20,8 @@ from cadre_hooks.detect.python.values import (
     module_scope,
 )
 from cadre_hooks.model import Detection, ModelRef
+from cadre_hooks.relevance import LANGCHAIN_LEGACY, LANGCHAIN_ROUTERS as LANGCHAIN_ROUTERS
 
-LANGCHAIN_LEGACY = ("langchain.", "langchain_community.")
-# LangChain's provider-agnostic constructors, which route by a "provider:model" string.
-LANGCHAIN_ROUTERS = frozenset({"init_chat_model", "init_embeddings"})
 # Submodules that only hold data types or errors: importing them sends nothing anywhere.
 PASSIVE_SUBMODULES = frozenset({"types", "_types", "type", "typing", "errors", "_exceptions", "exceptions"})
 
@@ -59,6 +57,7 @@ class ModuleState:
         self.lines = source.text.splitlines()
         self.tree = tree
         self.registry = ctx.registry
+        self.filters = ctx.filters  # False: no expression is skipped (relevance.py)
         self.is_ai_url = ctx.is_ai_url
         self.scope = module_scope(tree)
         self.evaluator = Evaluator(resolve_import)

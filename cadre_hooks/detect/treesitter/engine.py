@@ -557,13 +557,13 @@ def scan_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
     lang = language_of(path)
     if lang is None:
         return FileScan(path)
-    if not worth_parsing(lang, data, ctx):
+    if ctx.filters and not worth_parsing(lang, data, ctx):
         return FileScan(path)
     try:
         tree = parse(lang, data)
     except ImportError as err:
         return FileScan(path, notices=(Notice(path, f"{lang.name} parser unavailable ({err}); not scanned"),))
-    facts = collect(lang, data, tree, lambda f: relevant(f, ctx))
+    facts = collect(lang, data, tree, (lambda f: relevant(f, ctx)) if ctx.filters else None)
     core = Core(path, facts, ctx)
     detections, models = core.run()
     # a client on its SDK's default endpoint, when clients are reported only by their endpoint
