@@ -26,11 +26,9 @@ from cadre_hooks.rules import catalogue
 from cadre_hooks.select import Selection
 
 PACKAGE = Path(checks.__file__).resolve().parent.parent
-# The modules that build findings' messages: the checks, and the logic the charter entries call.
-MESSAGE_MODULES = sorted([*(PACKAGE / "checks").glob("*.py"), *(PACKAGE / "charter").glob("*.py"),
+# The modules that build findings' messages: the checks, and the logic they share.
+MESSAGE_MODULES = sorted([*(PACKAGE / "checks").glob("*.py"),
                           PACKAGE / "transparency" / "checks.py", PACKAGE / "findings.py"])
-# charter/<module> -> the check module it implements (until it moves into checks/)
-DELEGATES = {"charter/downloads.py": "downloads", "charter/public.py": "public", "charter/hubenv.py": "downloads"}
 
 RULES = catalogue(load_registry())
 
@@ -68,7 +66,7 @@ def test_only_ai_usage_needs_the_whole_repository() -> None:
 
 
 def _codes_of(rel: str) -> set[str]:
-    name = DELEGATES.get(rel, Path(rel).stem if rel.startswith("checks/") else "")
+    name = Path(rel).stem if rel.startswith("checks/") else ""
     if not name or name in ("__init__", "context"):
         return set(RULES)  # shared helpers: any rule's data
     module = importlib.import_module(f"cadre_hooks.checks.{name}")
@@ -250,9 +248,9 @@ def _reads_or_pipeline(tree: ast.AST) -> list[str]:
 
 
 def test_checks_read_no_file_and_never_import_the_pipeline() -> None:
-    """The checks and the charter rules' logic consume the detection pass's facts: none reads a
+    """The checks consume the detection pass's facts: none reads a
     file again, and none imports the pipeline that calls them."""
-    modules = [*(PACKAGE / "checks").glob("*.py"), *(PACKAGE / "charter").glob("*.py")]
+    modules = list((PACKAGE / "checks").glob("*.py"))
     offenders = {rel: found for path in sorted(modules)
                  if (found := _reads_or_pipeline(ast.parse(path.read_text(encoding="utf-8"))))
                  and (rel := path.relative_to(PACKAGE).as_posix()) not in READS_ALLOWED}

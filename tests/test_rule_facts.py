@@ -233,9 +233,9 @@ def test_the_two_rules_read_no_file() -> None:
     """CDR105 and CDR302 look at no file, folder or listing: everything comes from the FileScans."""
     import ast
 
-    import cadre_hooks.charter as charter
+    import cadre_hooks.checks as checks
 
-    folder = Path(charter.__file__).parent
+    folder = Path(checks.__file__).parent
     for name in ("downloads.py", "public.py"):
         tree = ast.parse((folder / name).read_text(encoding="utf-8"))
         calls = {node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id

@@ -120,11 +120,11 @@ def _prefork_imports() -> None:
 
     import git  # noqa: F401
 
-    from cadre_hooks import charter, detect, transparency
+    from cadre_hooks import checks, detect, transparency
     from cadre_hooks.registry.load import registry_hash
 
     registry_hash()
-    for package in (detect, charter, transparency):
+    for package in (detect, checks, transparency):
         for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             try:
                 importlib.import_module(info.name)
