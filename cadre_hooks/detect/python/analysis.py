@@ -27,8 +27,8 @@ from cadre_hooks.relevance import FOREIGN_HTTP_VERBS, Relevance, expression_patt
 
 # `<name>.<HTTP verb>(`: the receivers a module calls an HTTP method on.
 # (the search starts at the dot, which is rarer than a word start; the name is read back from there)
-_VERB_CALL = re.compile(r"\w\s*\.\s*(?:" + "|".join(sorted(FOREIGN_HTTP_VERBS)) + r")\s*\(")
-_IDENTIFIER_BEFORE = re.compile(r"[A-Za-z_]\w*$")
+_VERB_CALL = re.compile(r"\.\s*(?:" + "|".join(sorted(FOREIGN_HTTP_VERBS)) + r")\s*\(")
+_IDENTIFIER_BEFORE = re.compile(r"([A-Za-z_]\w*)\s*$")
 
 
 class PythonAnalyzer(CallAnalysis):
@@ -126,9 +126,9 @@ class PythonAnalyzer(CallAnalysis):
         text = self.source.text
         called: set[str] = set()
         for m in _VERB_CALL.finditer(text):
-            before = _IDENTIFIER_BEFORE.search(text, max(0, m.start() - 80), m.start() + 1)
+            before = _IDENTIFIER_BEFORE.search(text, max(0, m.start() - 80), m.start())
             if before is not None:
-                called.add(before.group())
+                called.add(before.group(1))
         return {name for name in called - names if name in self.bound
                 and (self.bound[name].startswith(".") or not model.is_stdlib(self.bound[name]))}
 
