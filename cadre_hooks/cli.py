@@ -18,6 +18,12 @@ from cadre_hooks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_US
 # module that fails to import is an internal error (exit 3), never a command silently missing.
 COMMAND_MODULES = ("scan_command", "ai_usage_command", "baseline_command", "debug_command", "init_command",
                    "suppressions_command", "audit_command", "report_command")
+# Which module registers each command: `cadre scan a.py` (a pre-commit call) imports the scan
+# command alone, not the audit's or the report's dependencies. A test checks it against the
+# registrations; `cadre --help` and an unknown command still import every module.
+COMMAND_NAMES = {"scan": "scan_command", "ai-usage": "ai_usage_command", "baseline": "baseline_command",
+                 "debug": "debug_command", "init": "init_command", "suppressions": "suppressions_command",
+                 "audit": "audit_command", "report": "report_command"}
 
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None], str]] = {}
@@ -66,28 +72,58 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    _load_commands()
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, measuring the terminal as `shutil.get_terminal_size` does without
+    importing shutil (and with it lzma, bz2 and zlib: ~5 ms of every pre-commit call)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+def _columns() -> int:
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of command `only` alone (its module alone is imported)."""
+    _load_commands(only)
     parser = argparse.ArgumentParser(prog="cadre", description="Find where a repository uses AI, who receives the "
-                                     "data, and check it against the charter's approved-provider policy.")
+                                     "data, and check it against the charter's approved-provider policy.",
+                                     formatter_class=_Formatter)
     parser.add_argument("--version", action="version", version=f"cadre-hooks {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, add_arguments, help_text) in COMMANDS.items():
-        add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+        if only is None or name == only:
+            add_arguments(sub.add_parser(name, help=help_text, description=help_text, formatter_class=_Formatter))
     return parser
 
 
-def _load_commands() -> None:
-    """Import every command module (each registers itself with `@command`); an import error propagates."""
+def _load_commands(only: str | None = None) -> None:
+    """Import every command module, or the one of command `only` (each registers itself with
+    `@command`); an import error propagates."""
     import importlib
 
-    for name in COMMAND_MODULES:
+    for name in (COMMAND_NAMES[only],) if only is not None else COMMAND_MODULES:
         importlib.import_module(f"cadre_hooks.commands.{name}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `cadre scan ...`: the first word names the command (cadre has no option before it but
+    # --help and --version, which need every command), so only its module is imported.
+    only = argv[0] if argv and argv[0] in COMMAND_NAMES else None
     try:
-        parser = build_parser()
+        parser = build_parser(only)
     except Exception as err:  # a command module that does not import: cadre is broken, not the call
         return _internal(err)
     args = parser.parse_args(argv)
@@ -132,7 +168,7 @@ def entry() -> None:
     raise SystemExit(status)
 
 
-__all__ = ["COMMANDS", "COMMAND_MODULES", "EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_USAGE", "ConfigError",
+__all__ = ["COMMANDS", "COMMAND_MODULES", "COMMAND_NAMES", "EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_USAGE", "ConfigError",
            "UsageError", "add_common", "add_scan_arguments", "build_parser", "command", "entry", "main"]
 
 

@@ -100,6 +100,11 @@ class Prefilter:
     def may_hold_ai(self, data: bytes) -> bool:
         return not self.enabled or self._found(data)
 
+    def __reduce__(self) -> tuple[type[Prefilter], tuple[list[str], bool]]:
+        """Sent to the worker pool as its words (the compiled automaton and its bound search are
+        not picklable): each worker compiles it again, once per scan."""
+        return Prefilter, ([w.decode() for w in self.words], self.enabled)
+
 
 def _found_by(pattern: Any) -> Callable[[bytes], bool]:
     """Whether `pattern` occurs in some bytes. On RE2, its automaton is asked directly: the wrapper's

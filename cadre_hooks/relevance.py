@@ -213,7 +213,7 @@ def relevance(registry: Registry, extra: Iterable[str] = ()) -> Relevance:
     return _model(registry, frozenset(extra))
 
 
-# --- route markers (CDR302's route pass: detect/python/routefilter.py, charter/public.py) --------
+# --- route markers (CDR302's route pass: detect/python/routefilter.py, checks/public.py) --------
 # A route decorator on an application object imported from elsewhere (`from app import app`, then
 # `@app.route("/")`): the file itself may import no framework. Literal prefixes first (fast `in`).
 # (webroutes is data of the Python detector, imported when a route question is first asked.)

@@ -6,20 +6,20 @@ as a pre-commit call on a few files, stay in-process so they start instantly.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cadre_hooks import checks, sdkscope
 from cadre_hooks import findings as rules_engine
-from cadre_hooks.cache import Entry, ScanCache, dependencies, digest, fresh_dependencies
 from cadre_hooks.checks.context import CheckContext, ScanFacts
 from cadre_hooks.config import Config, ConfigError, Source, merge, project_sources
 from cadre_hooks.detect import detector_for
 from cadre_hooks.detect.context import DetectContext
-from cadre_hooks.detect.lockfiles import is_lock_file
-from cadre_hooks.gitindex import IndexReader
+from cadre_hooks.detect.files import is_lock_file
 from cadre_hooks.model import FileScan, Notice, Report, Usage
 from cadre_hooks.options import ScanOptions
 from cadre_hooks.prefilter import Prefilter
@@ -27,6 +27,12 @@ from cadre_hooks.registry import Registry
 from cadre_hooks.resolve import resolve
 from cadre_hooks.rules import Rule
 from cadre_hooks.safeio import Refused, read_in_root, real_folder, transcode_bom
+
+if TYPE_CHECKING:  # the scan cache and the staged index are imported where they are used: a
+    # pre-commit call on named files needs neither
+    from cadre_hooks.cache import Entry, ScanCache
+    from cadre_hooks.gitindex import IndexReader
+    from cadre_hooks.workers import WorkerPool
 
 PARALLEL_THRESHOLD = 48
 BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".whl",
@@ -68,27 +74,40 @@ def language(config: Config, options: ScanOptions) -> str:
 _STATE: dict[str, object] = {}
 
 
-def _scan_file(rel: str) -> tuple[FileScan | None, Entry | None]:
+def digest(data: bytes) -> str:
+    """The content hash of the scan cache (imported with the cache, which only a cached scan needs)."""
+    from cadre_hooks.cache import digest as content_digest
+
+    return content_digest(data)
+
+
+# (path, its cache entry when the file's size or time changed, its (size, mtime_ns) when caching)
+Task = tuple[str, "Entry | None", "tuple[int, int] | None"]
+
+
+def _scan_file(rel: str, entry: Entry | None = None, stat: tuple[int, int] | None = None) -> Outcome:
     """One file's result (None when there is nothing to say about it, the common case: keeping it
-    out saves pickling tens of thousands of empty scans), and a new cache entry when one was made."""
-    cache: dict[str, Entry] | None = _STATE.get("cache")  # type: ignore[assignment]
-    if cache is None:
+    out saves pickling tens of thousands of empty scans), and a new cache entry when one was made.
+    `entry` is the file's cache entry when only its size or time changed (the same bytes still
+    answer from it); whether a file is fresh was decided before, from its size and time."""
+    if not _STATE.get("caching"):
         return _read_and_detect(rel, None, None), None
+    from cadre_hooks.cache import Entry, dependencies, fresh_dependencies
+
     root: str = _STATE["root_str"]  # type: ignore[assignment]
-    try:
-        st = os.stat(os.path.join(root, rel))
-    except OSError:
-        return _read_and_detect(rel, None, None), None
-    entry = cache.get(rel)
+    if stat is None:
+        try:
+            st = os.stat(os.path.join(root, rel))
+        except OSError:
+            return _read_and_detect(rel, None, None), None
+        stat = (st.st_size, st.st_mtime_ns)
     if entry is not None and not fresh_dependencies(root, entry):
         entry = None  # a module it imports from changed: compute again
-    if entry is not None and (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns):
-        return entry.result, None
     box: list[bytes] = []
     result = _read_and_detect(rel, entry, box)
     if not box:
         return result, None  # not read (symlink out of the tree, too big, unreadable): nothing to remember
-    return result, Entry(st.st_size, st.st_mtime_ns, digest(box[0]), dependencies(root, result), result)
+    return result, Entry(stat[0], stat[1], digest(box[0]), dependencies(root, result), result)
 
 
 def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> FileScan | None:
@@ -139,7 +158,8 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
                         facts=("internal-error",))
 
 
-def _init_worker(state: dict[str, object]) -> None:
+def _init_worker(state: Mapping[str, object]) -> None:
+    _STATE.clear()
     _STATE.update(state)
 
 
@@ -148,34 +168,74 @@ def clear_worker_state() -> None:
     _STATE.clear()
 
 
-Outcome = tuple[FileScan | None, Entry | None]
+Outcome = tuple[FileScan | None, "Entry | None"]
 
 
 def detect_files(files: Sequence[str], root: Path, ctx: DetectContext, prefilter: Prefilter, max_size: int,
                  jobs: int, track: Callable[[Iterable[Outcome], int], Iterable[Outcome]] | None = None,
                  cache: ScanCache | None = None, index: IndexReader | None = None,
-                 prune: bool = True) -> list[FileScan]:
+                 prune: bool = True, pool: Callable[[int], WorkerPool] | None = None) -> list[FileScan]:
     """`track(results, total)` may wrap the results as they arrive (progress display); `index`
     reads the staged content instead of the working tree (in-process: one git reader); `prune=False`
-    keeps the cache entries of the files not given (a partial read of the repository)."""
-    state = {"root": root, "root_str": str(root), "real_root": os.path.realpath(root), "ctx": ctx,
-             "prefilter": prefilter, "max_size": max_size, "cache": cache.entries if cache else None,
-             "index": index}
-    candidates = [f for f in files if detector_for(f) is not None]
-    real_folder.cache_clear()
-    workers = 1 if index is not None else jobs or (os.cpu_count() or 1)
-    if len(candidates) < PARALLEL_THRESHOLD or workers <= 1:
-        _init_worker(state)
-        results: Iterable[Outcome] = map(_scan_file, candidates)
-        return _collect(track(results, len(candidates)) if track else results, candidates, cache, prune)
-    import multiprocessing  # ~20 ms of imports that a pre-commit call on a few files never needs
-    from concurrent.futures import ProcessPoolExecutor
+    keeps the cache entries of the files not given (a partial read of the repository); `pool(n)`
+    gives the worker pool of n processes to use (the Scanner's; default: one for this call).
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                             initializer=_init_worker, initargs=(state,)) as pool:
-        results = pool.map(_scan_file, candidates, chunksize=max(1, min(512, len(candidates) // (workers * 8))))
+    Freshness is decided here, from each file's size and time against its cache entry: an
+    unchanged file costs one `stat` and its cached answer, and only the others are analysed, in
+    worker processes when there are enough of them."""
+    # Every file is a candidate; which detector reads it is asked only of the files the cache
+    # does not answer for (an unchanged tree asks it of none), so that files no detector reads
+    # (images) never start a worker pool on a re-scan.
+    candidates = list(files)
+    real_folder.cache_clear()
+    root_str = str(root)
+    state = {"root": root, "root_str": root_str, "real_root": os.path.realpath(root), "ctx": ctx,
+             "prefilter": prefilter, "max_size": max_size, "caching": cache is not None, "index": index}
+    known: dict[int, Outcome] = {}
+    todo: list[Task] = []
+    nothing: Outcome = (None, None)
+    prefix = root_str if root_str.endswith(os.sep) else root_str + os.sep  # os.path.join, without its cost
+    for i, rel in enumerate(candidates):
+        stat = None
+        entry = None
+        if cache is not None:
+            try:
+                st = os.stat(prefix + rel)
+            except OSError:
+                pass
+            else:
+                fresh, result = cache.fresh(root_str, rel, st.st_size, st.st_mtime_ns)
+                if fresh:
+                    known[i] = (result, None)
+                    continue
+                stat = (st.st_size, st.st_mtime_ns)
+                entry = cache.entries.get(rel)
+            if detector_for(rel) is None:  # (without a cache, the worker asks: once per file)
+                known[i] = nothing
+                continue
+        todo.append((rel, entry, stat))
+    workers = 1 if index is not None else jobs or (os.cpu_count() or 1)
+    with contextlib.ExitStack() as stack:
+        if len(todo) < PARALLEL_THRESHOLD or workers <= 1:
+            _init_worker(state)
+            computed: Iterator[Outcome] = (_scan_file(*task) for task in todo)
+        else:
+            from cadre_hooks.workers import WorkerPool
+
+            if pool is None:
+                pool_used = stack.enter_context(WorkerPool(ctx.registry, workers))
+            else:
+                pool_used = pool(workers)
+            computed = pool_used.run(state, todo)
+        results = _in_order(len(candidates), known, computed)
         return _collect(track(results, len(candidates)) if track else results, candidates, cache, prune)
+
+
+def _in_order(total: int, known: Mapping[int, Outcome], computed: Iterator[Outcome]) -> Iterator[Outcome]:
+    """The outcomes of the candidates in their order: the cached ones and, between them, the computed ones."""
+    for i in range(total):
+        found = known.get(i)
+        yield found if found is not None else next(computed)
 
 
 def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: ScanCache | None,
@@ -198,7 +258,8 @@ def run(options: ScanOptions) -> tuple[Report, ScanContext]:
     """One scan in a fresh `Scanner` (the registry itself is loaded once per process)."""
     from cadre_hooks.scanner import Scanner
 
-    return Scanner().scan(options)
+    with Scanner() as scanner:
+        return scanner.scan(options)
 
 
 def cache_salt(config: Config) -> str:

@@ -26,11 +26,9 @@ from cadre_hooks.rules import catalogue
 from cadre_hooks.select import Selection
 
 PACKAGE = Path(checks.__file__).resolve().parent.parent
-# The modules that build findings' messages: the checks, and the logic the charter entries call.
-MESSAGE_MODULES = sorted([*(PACKAGE / "checks").glob("*.py"), *(PACKAGE / "charter").glob("*.py"),
+# The modules that build findings' messages: the checks, and the logic they share.
+MESSAGE_MODULES = sorted([*(PACKAGE / "checks").glob("*.py"),
                           PACKAGE / "transparency" / "checks.py", PACKAGE / "findings.py"])
-# charter/<module> -> the check module it implements (until it moves into checks/)
-DELEGATES = {"charter/downloads.py": "downloads", "charter/public.py": "public", "charter/hubenv.py": "downloads"}
 
 RULES = catalogue(load_registry())
 
@@ -68,7 +66,7 @@ def test_only_ai_usage_needs_the_whole_repository() -> None:
 
 
 def _codes_of(rel: str) -> set[str]:
-    name = DELEGATES.get(rel, Path(rel).stem if rel.startswith("checks/") else "")
+    name = Path(rel).stem if rel.startswith("checks/") else ""
     if not name or name in ("__init__", "context"):
         return set(RULES)  # shared helpers: any rule's data
     module = importlib.import_module(f"cadre_hooks.checks.{name}")
@@ -181,6 +179,9 @@ def test_the_repository_checks_run_on_the_whole_repository_or_when_asked(tmp_pat
     assert names(_context(tmp_path, whole=False, repository_checks=True)) == every
     assert names(_context(tmp_path, whole=True, repository_checks=False)) == [n for n in every if n != "ai_usage"]
     assert names(_context(tmp_path, whole=False, repository_checks=True, checks=("ai_usage",))) == ["ai_usage"]
+    assert names(_context(tmp_path, whole=True, checks=("policy",))) == ["policy"]
+    with pytest.raises(ValueError, match="unknown checks: ai-usage"):
+        names(_context(tmp_path, whole=True, checks=("ai-usage",)))
 
 
 def test_checks_consume_the_facts_they_are_given(tmp_path: Path) -> None:
@@ -225,7 +226,8 @@ def test_every_ai_usage_message_the_code_names_exists_in_both_languages() -> Non
 
 
 # check module -> the one file it may read, and why (never a file the detectors analysed)
-READS_ALLOWED = {"assistants.py": "AI_USAGE.md's `assistants`: the declaration, which no detector reads"}
+READS_ALLOWED = {"checks/assistants.py": "AI_USAGE.md's `assistants`: the declaration, which no detector reads",
+                 "transparency/checks.py": "AI_USAGE.md itself, the declaration the ai_usage check compares"}
 
 
 def _reads_or_pipeline(tree: ast.AST) -> list[str]:
@@ -246,9 +248,13 @@ def _reads_or_pipeline(tree: ast.AST) -> list[str]:
 
 
 def test_checks_read_no_file_and_never_import_the_pipeline() -> None:
-    offenders = {path.name: found for path in sorted((PACKAGE / "checks").glob("*.py"))
+    """The checks consume the detection pass's facts: none reads a
+    file again, and none imports the pipeline that calls them."""
+    modules = list((PACKAGE / "checks").glob("*.py"))
+    offenders = {rel: found for path in sorted(modules)
                  if (found := _reads_or_pipeline(ast.parse(path.read_text(encoding="utf-8"))))
-                 and path.name not in READS_ALLOWED}
+                 and (rel := path.relative_to(PACKAGE).as_posix()) not in READS_ALLOWED}
     assert offenders == {}
+    assert _reads_or_pipeline(ast.parse((PACKAGE / "transparency" / "checks.py").read_text(encoding="utf-8")))
     assert _reads_or_pipeline(ast.parse("from cadre_hooks.scan import ScanContext\nos.listdir(p)\n")) == [
         "1: from cadre_hooks.scan", "2: listdir()"]

@@ -189,7 +189,7 @@ def test_the_new_facts_survive_the_scan_cache() -> None:
     assert load_entries(path) == entries
     # A damaged fact is not read back: the whole cache is dropped.
     data = json.loads(path.read_text())
-    data["entries"]["web/api.py"]["result"]["hub_loads"][0]["line"] = "three"
+    data["extra"][str(data["paths"].index("web/api.py"))][1]["hub_loads"][0]["line"] = "three"  # [depends_on, result]
     path.write_text(json.dumps(data))
     assert load_entries(path) == {}
 
@@ -206,7 +206,17 @@ def test_a_route_module_without_ai_keeps_its_suppressions(tmp_path: Path, cadre)
 
 
 def test_the_route_marker() -> None:
+    import re
+
+    from cadre_hooks.detect.python import webroutes
     from cadre_hooks.detect.python.webroutes import may_declare_routes
+
+    engine = webroutes._web_import()
+    standard = re.compile(engine.pattern if isinstance(engine.pattern, bytes) else b"")  # type: ignore[attr-defined]
+    for header in (b"from aiohttp import ClientSession, web\n", b"import aiohttp.web\n", b"import aiohttp\n",
+                   b"from flask_restx import Api\n", b"import flaskish\n", b"from  django.urls import path\n",
+                   b"x = 1  # from fastapi import nothing\n", b"from\tbottle import route\n", b"import ninja2\n"):
+        assert (engine.search(header) is None) == (standard.search(header) is None), header
 
     assert may_declare_routes("app/urls.py", b"")  # Django's by name
     assert may_declare_routes("a.py", b"from flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\ndef f(): ...\n")
@@ -223,9 +233,9 @@ def test_the_two_rules_read_no_file() -> None:
     """CDR105 and CDR302 look at no file, folder or listing: everything comes from the FileScans."""
     import ast
 
-    import cadre_hooks.charter as charter
+    import cadre_hooks.checks as checks
 
-    folder = Path(charter.__file__).parent
+    folder = Path(checks.__file__).parent
     for name in ("downloads.py", "public.py"):
         tree = ast.parse((folder / name).read_text(encoding="utf-8"))
         calls = {node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
@@ -285,3 +295,15 @@ def test_detections_placed_afterwards_give_what_the_analysis_gives_with_them(tmp
     assert placed["quiet"].ai_line == 0 and "quiet" not in {r.name for r in expected}
     # The case that needs the detections: helper's only AI is a raw HTTP call the route pass cannot see.
     assert {r.name: r.ai_line for r in bare}["helper"] == 0 and placed["helper"].ai_line == 16
+
+
+def test_settings_files_of_a_folder_without_git(tmp_path: Path, cadre) -> None:  # type: ignore[no-untyped-def]
+    from conftest import write_files
+
+    repo = tmp_path / "plain"
+    write_files(repo, {"m.py": HUB_LOAD, "deploy/Dockerfile": "FROM python\nENV HF_HUB_OFFLINE=1\n",
+                       ".venv/pyvenv.cfg": "home = /usr\n", ".venv/Dockerfile": "ENV HF_HUB_OFFLINE=1\n"})
+    assert findings(cadre("scan", "--format", "json", cwd=repo), "CDR105") == []
+    assert findings(cadre("scan", "--format", "json", "m.py", cwd=repo), "CDR105") == []
+    (repo / "deploy/Dockerfile").unlink()
+    assert len(findings(cadre("scan", "--format", "json", "m.py", cwd=repo), "CDR105")) == 2

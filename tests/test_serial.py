@@ -112,3 +112,30 @@ def test_the_interpreter_is_part_of_the_cache_key(tmp_path, monkeypatch) -> None
     monkeypatch.setattr(cache, "interpreter", lambda: interpreter())
     monkeypatch.setattr("cadre_hooks.__version__", "99.0")
     assert cache.cache_key(tmp_path, "salt") != first
+
+
+def test_cache_columns_read_lazily_and_written_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Entries read from the columns answer freshness from size and time alone, a damaged entry is
+    forgotten (analysed again) without losing the others, and a save keeps what was read."""
+    from cadre_hooks.cache import Entries, _load_columns
+
+    path = tmp_path / "c.json"
+    good = {"plain.py": Entry(5, 6, "ab", (), None), "ai.py": Entry(7, 8, "cd", (("dep.py", 1, 2),), _sample())}
+    path.write_text(dump_entries(good), encoding="ascii")
+    entries = Entries(_load_columns(path))
+    assert entries.fresh(str(tmp_path), "plain.py", 5, 6) == (True, None)
+    assert entries.fresh(str(tmp_path), "plain.py", 5, 7) == (False, None)  # touched
+    assert entries.fresh(str(tmp_path), "ai.py", 7, 8) == (False, None)  # dep.py (1, 2) is not there any more
+    assert entries.get("ai.py") == good["ai.py"]
+    assert json.loads(dump_entries(entries)) == json.loads(dump_entries(good))
+    # A crafted result for one file: that entry is dropped, the other still answers.
+    data = json.loads(path.read_text())
+    data["extra"][str(data["paths"].index("ai.py"))][1] = {"path": 3}
+    path.write_text(json.dumps(data))
+    entries = Entries(_load_columns(path))
+    assert entries.get("ai.py") is None and "ai.py" not in entries
+    assert entries.fresh(str(tmp_path), "plain.py", 5, 6) == (True, None)
+    assert load_entries(path) == {}  # the full decode is all or nothing
+    for damaged in ({"extra": {"²": [[], None]}}, {"sizes": [1]}, {"paths": [1, 2]}):
+        path.write_text(json.dumps({**data, **damaged}))
+        assert _load_columns(path) == {} and load_entries(path) == {}

@@ -44,7 +44,8 @@ def _worker(target: Target, settings: AuditSettings, previous: Mapping[str, Any]
     except (AttributeError, OSError):
         pass
     scanner = _SCANNER if _SCANNER is not None else Scanner()
-    record = audit(target, settings, scanner, previous)
+    with scanner:  # the scans of this repository (its head, then its history) share one worker pool
+        record = audit(target, settings, scanner, previous)
     inventory.write_json(Path(result), record)
 
 
@@ -119,11 +120,11 @@ def _prefork_imports() -> None:
 
     import git  # noqa: F401
 
-    from cadre_hooks import charter, detect, transparency
+    from cadre_hooks import checks, detect, transparency
     from cadre_hooks.registry.load import registry_hash
 
     registry_hash()
-    for package in (detect, charter, transparency):
+    for package in (detect, checks, transparency):
         for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             try:
                 importlib.import_module(info.name)

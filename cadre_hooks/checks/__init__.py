@@ -94,6 +94,9 @@ def selected(ctx: CheckContext) -> list[Check]:
     """The checks this scan runs: those named by `options.checks` (all by default), the
     repository-wide ones only when `ctx.repository_wide`."""
     names: Sequence[str] | None = ctx.options.checks
+    unknown = set(names or ()) - {check.name for check in CHECKS}
+    if unknown:  # a caller's typo would silently run nothing
+        raise ValueError(f"unknown checks: {', '.join(sorted(unknown))}")
     return [check for check in CHECKS
             if (names is None or check.name in names) and (ctx.repository_wide or not check.repository)]
 

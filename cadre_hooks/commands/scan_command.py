@@ -113,11 +113,19 @@ def scan(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not os.path.lexists(path):
             raise UsageError(f"no such file or folder: {path}")
-    from cadre_hooks import baseline, diff  # only for the options that use them: keeps pre-commit calls light
-
     check_outputs(args)  # before the scan: a mistake in the options costs nothing
-    changed = diff.from_args(args, Path(os.getcwd()))  # before the scan: a missing base fails at once
-    known = baseline.from_args(args)
+    # diff and baseline are imported only for the options that use them: keeps pre-commit calls light.
+    narrowed = bool(getattr(args, "diff_base", None) or getattr(args, "staged", False))
+    changed = None
+    if narrowed:
+        from cadre_hooks import diff
+
+        changed = diff.from_args(args, Path(os.getcwd()))  # before the scan: a missing base fails at once
+    known = None
+    if getattr(args, "baseline", None):
+        from cadre_hooks import baseline
+
+        known = baseline.from_args(args)
     report, ctx = run(options_from(args))
     full = report.findings
     if changed is not None:
@@ -126,7 +134,9 @@ def scan(args: argparse.Namespace) -> int:
         report = known.apply(report, full, None if ctx.selection.whole_repository else set(ctx.selection.files))
     write_outputs(args, report, ctx.lang)
     if "text" in (args.formats or ["text"]):
-        diff.print_summary(report, ctx.lang)
-        baseline.print_summary(report, ctx.lang)
+        if changed is not None:
+            diff.print_summary(report, ctx.lang)
+        if known is not None:
+            baseline.print_summary(report, ctx.lang)
     status = exit_status(report)
     return EXIT_CLEAN if args.exit_zero and status == 1 else status

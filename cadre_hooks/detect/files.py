@@ -93,6 +93,12 @@ _LOCKFILE_NAMES = frozenset({
 })
 
 
+def is_lock_file(path: str) -> bool:
+    """A lock file cadre reads (they may be larger than source files): answered without importing
+    the lock-file readers, which a pre-commit call on source files never needs."""
+    return path.rsplit("/", 1)[-1].lower() in _LOCKFILE_NAMES
+
+
 def source_suffixes() -> tuple[str, ...]:
     from cadre_hooks.detect.treesitter.language import suffixes
 

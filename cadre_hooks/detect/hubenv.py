@@ -4,7 +4,7 @@ mirror), set in a Python file, a `.env*` file, a Dockerfile or a compose file; a
 load, what the call itself says (`local_files_only=True`, `pipeline(task, model=...)`).
 
 These are per-file facts: the detection pass records them in each file's FileScan (`hub_loads`,
-`hub_settings`), once, in parallel and cached, and CDR105 (charter/downloads.py) only reads them.
+`hub_settings`), once, in parallel and cached, and CDR105 (checks/downloads.py) only reads them.
 
 Each reader returns `(variable, value)` pairs; `value` is None when it is set from something
 that cannot be read statically (a deliberate setting all the same). Readers never raise on bad

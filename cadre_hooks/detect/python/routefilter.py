@@ -3,7 +3,7 @@
 Most modules define no web handler: a module that imports no web framework is never read for
 routes by the main pass, and one that imports a framework only for its types (`HTTPException`,
 `Request`) is turned down by a look at its statements, not its expressions. Such a module is
-read later only if a handler calls into it (on whole-repository scans: charter/public.py).
+read later only if a handler calls into it (on whole-repository scans: checks/public.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from cadre_hooks.detect.python.values import dotted, statements
 from cadre_hooks.model import Detection, RouteFunction
 from cadre_hooks.registry import Registry
 from cadre_hooks.relevance import filters_enabled
-from cadre_hooks.relevance import has_route_decorator as has_route_decorator  # re-exported: charter/public.py
+from cadre_hooks.relevance import has_route_decorator as has_route_decorator  # re-exported: checks/public.py
 from cadre_hooks.relevance import route_markers as route_markers
 
 DJANGO = ("django", "rest_framework")

@@ -5,7 +5,7 @@ A handler's module records, besides its own functions (`FileScan.routes`), the f
 module of the repository its handlers and exposed views may reach (`FileScan.route_links`), found
 by following the calls from the handlers the way the rule does (stopping at a function that calls
 AI itself). The modules read are the result's dependencies (`depends_on`), so the scan cache gives
-them again until one of them changes, and the rule (charter/public.py) never reads a file.
+them again until one of them changes, and the rule (checks/public.py) never reads a file.
 
 The linked modules are analysed without their detections (another file's analysis): their
 records carry each function's last line, and the rule places that module's detections, from its

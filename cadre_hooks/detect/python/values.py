@@ -69,6 +69,15 @@ def _named(targets: list[ast.expr]) -> Iterator[tuple[str, ast.expr]]:
             yield "self." + target.attr, target
 
 
+# Statements that hold other statements; every other kind (most of them) is a leaf, passed over
+# without looking for bodies.
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
+             ast.With, ast.AsyncWith, ast.Try, ast.Match, ast.ExceptHandler,
+             *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_TARGETS = (ast.Assign, ast.AnnAssign, ast.With, ast.AsyncWith)
+
+
 def statements(tree: ast.Module) -> Iterator[ast.stmt]:
     """Every statement of a module at any depth (function and class bodies included), without
     descending into expressions: imports are statements, so this finds them at a fraction of
@@ -77,6 +86,8 @@ def statements(tree: ast.Module) -> Iterator[ast.stmt]:
     while stack:
         stmt = stack.pop()
         yield stmt
+        if not isinstance(stmt, _COMPOUND):
+            continue
         children: list[ast.stmt] = []
         for field in ("body", "orelse", "finalbody"):
             children.extend(getattr(stmt, field, None) or [])
@@ -96,10 +107,13 @@ def assignments(body: ast.AST) -> Table:
         stack[:0] = list(reversed(getattr(body, field, [])))
     while stack:
         stmt = stack.pop()
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if isinstance(stmt, _SCOPES):
             continue
-        for name, value in _targets(stmt):
-            found.setdefault(name, []).append(value)
+        if isinstance(stmt, _TARGETS):
+            for name, value in _targets(stmt):
+                found.setdefault(name, []).append(value)
+        if not isinstance(stmt, _COMPOUND):
+            continue
         children: list[ast.stmt] = []
         for field in ("body", "orelse", "finalbody", "handlers"):
             children.extend(getattr(stmt, field, []) or [])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Protocol
 
 FRAMEWORK_ROOTS = frozenset({
     "fastapi", "starlette", "flask", "quart", "aiohttp", "django", "rest_framework", "sanic", "litestar", "ninja",
@@ -77,13 +78,27 @@ HEAD_BYTES = 16384  # imports sit at the top
 ROUTE_FILE_NAMES = ("urls.py", "views.py")
 
 
+class _Search(Protocol):
+    def search(self, data: bytes) -> object | None: ...
+
+
 @functools.cache
-def _web_import() -> re.Pattern[bytes]:
+def _web_import() -> _Search:
     """The import header of a module that may define web handlers; aiohttp only for its server side
-    (`aiohttp.web`), its client is everywhere."""
+    (`aiohttp.web`), its client is everywhere. Compiled with RE2 when it is there (the prefilter's
+    engine): checked on the header of every Python module without AI, where `re` is ~7x slower."""
     roots = b"|".join(re.escape(r.encode()) for r in sorted(FRAMEWORK_ROOTS - {"aiohttp"}))
-    return re.compile(rb"(?:from|import)[ \t]+(?:" + roots + rb")\b"
-                      rb"|from[ \t]+aiohttp[ \t]+import[^\n]*\bweb\b|(?:from|import)[ \t]+aiohttp\.web\b")
+    pattern = (rb"(?:from|import)[ \t]+(?:" + roots + rb")\b"
+               rb"|from[ \t]+aiohttp[ \t]+import[^\n]*\bweb\b|(?:from|import)[ \t]+aiohttp\.web\b")
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - a dependency; the standard engine gives the same answers
+        return re.compile(pattern)
+    try:
+        compiled: _Search = re2.compile(pattern)
+    except re2.error:  # pragma: no cover - a pattern RE2 cannot take
+        return re.compile(pattern)
+    return compiled
 
 
 def _header(data: bytes) -> bytes:
