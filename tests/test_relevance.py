@@ -26,6 +26,15 @@ REPO = Path(__file__).resolve().parent.parent
 CORPORA = REPO / "tests" / "corpora"
 
 
+# Drops the filters make on purpose, because letting such files through costs too much (docs/detectors.md):
+# - an HTTP call whose only AI trace is a URL imported from another module holds no byte marker
+#   (`session.post(CHAT_URL)`): marking every `.post(` would let most of a repository through;
+# - an HTTP call on a name bound to an imported factory's result (`self.http = make_session()`): following
+#   those tripled the modules analysed across files on litellm, for no usage.
+# The comparison fails when one of them is no longer dropped (then remove it here) or when another is.
+KNOWN_DROPS = {"http-and-cloud": {"src/gateway/notify.py", "src/gateway/client.py"}}
+
+
 def _acceptance_cases() -> list[Path]:
     """The shared acceptance cases, next to the checkout (CI: ../shared; a worktree: one level up)."""
     for base in (REPO.parent, REPO.parent.parent):
@@ -73,11 +82,15 @@ def _compare(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     filtered = _outcome(root, today)
     monkeypatch.setenv(FILTERS_ENV, "1")
     unfiltered = _outcome(root, today)
-    for what, on, off in (("usages", filtered[0], unfiltered[0]), ("findings", filtered[1], unfiltered[1])):
-        dropped = [x for x in off if x not in on]
-        added = [x for x in on if x not in off]
-        assert not dropped and not added, f"{source.name}: {what} dropped by the filters {dropped}, " \
-                                          f"reported only when filtered {added}"
+    known = KNOWN_DROPS.get(source.name, set())
+    dropped = [x for x in unfiltered[0] if x not in filtered[0]]
+    added = [x for x in filtered[0] if x not in unfiltered[0]]
+    assert not added, f"{source.name}: usages reported only when filtered {added}"
+    assert {json.loads(x)["path"] for x in dropped} == known, f"{source.name}: usages dropped by the filters {dropped}"
+    # the findings on the known drops, and AI_USAGE.md's (it counts the usages), may differ with them
+    tolerated = known | ({"AI_USAGE.md"} if known else set())
+    differ = [x for x in {*filtered[1]} ^ {*unfiltered[1]} if json.loads(x)["path"] not in tolerated]
+    assert not differ, f"{source.name}: findings differ with the filters off {differ}"
 
 
 @pytest.mark.parametrize("corpus", _corpora(), ids=lambda p: p.name)
@@ -147,11 +160,12 @@ QUICK = [
      "    def go(self):\n        return self.c.chat.completions.create(messages=[])\n", True),
     ("from app.llm import make\nc = make()\nd = c\nd.invoke('hi')\n", True),
     ("from app.http import session\nsession.post(URL, json={})\n", True),
-    ("from app.http import make_session\nwith make_session() as s:\n    s.post(URL, json={})\n", True),
+    ("from app.http import get_session\nget_session().post(URL, json={})\n", True),
     # near-misses: the same shapes on values that come from nowhere else, mappings, the standard library
     ("from app.ws import handler\ndef f(connection, msg):\n    connection.send_message(msg)\n", False),
     ("from app.schema import CONFIG\nconf = CONFIG(x)\nconf.get('key')\n", False),
     ("from app.http import session\nsession.get(URL)\n", False),  # a GET on a foreign value: not followed
+    ("from app.http import make_session\nwith make_session() as s:\n    s.post(URL, json={})\n", False),  # see KNOWN_DROPS
     ("import queue\nq = queue.Queue()\nq.put(1)\n", False),
     ("# client.chat.completions.create(...) and llm.invoke() in a comment\nx = 1\n", False),
     ("from app.steps import Step\nclass Mine:\n    def invoke(self, v):\n        return v\nMine().invoke(1)\n", False),

@@ -35,8 +35,9 @@ def needs_analysis(tree: ast.Module, registry: Registry, is_ai_url: Callable[[st
                 imported.update(a.asname or a.name for a in stmt.names)
     # No AI import: only a dynamic import, a hard-coded AI URL, a provider's variable, or a call site whose
     # client comes from another module: an operation (`client.chat.completions.create`, `self.llm.invoke`)
-    # or an HTTP call (`session.post(...)`) on a receiver that is imported, built by an imported factory,
-    # or bound (a name, `self.x`) to one of those; the analysis follows the receiver to where it is built.
+    # on a receiver that is imported, built by an imported factory or bound (a name, `self.x`) to one of
+    # those, or an HTTP call on an imported session (`session.post(...)`); the analysis follows the
+    # receiver to where it is built.
     if not imported:
         return _literals(tree, registry, is_ai_url)
     receivers: set[str] = set()  # receivers of operation-shaped calls
@@ -178,8 +179,8 @@ def _call_site(call: ast.Call, imported: set[str], model: Relevance) -> bool | s
     root = _root(current)
     if root in imported:
         return True
-    if root is None:
-        return None
+    if not operation or root is None:
+        return None  # an HTTP call is followed only on an imported session (analysis.py does the same)
     if root in ("self", "cls") and len(attrs) > 1:
         return f"self.{attrs[-1]}"
     return root

@@ -7,3 +7,5 @@ session.headers["Authorization"] = "Bearer token"
 
 def make_session() -> requests.Session:
     return requests.Session()
+
+CHAT_URL = BASE + "/chat/completions"
