@@ -18,11 +18,6 @@ from typing import Any
 
 from cadre_hooks.errors import ConfigError as ConfigError  # re-exported: where it was first defined
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 SEVERITIES = ("error", "warning", "off")
 LANGS = ("fr", "en")
 
@@ -118,6 +113,10 @@ def read_toml(path: Path, root: Path | None = None) -> dict[str, Any]:
     guarded and capped, and anything wrong with it is a ConfigError (exit 2), never a crash. A
     file of the repository (`root` given) must also lie inside it: a `.cadre.toml` linked to a
     file elsewhere on the machine is not read."""
+    if sys.version_info >= (3, 11):  # imported here: a call that reads no TOML (the registry's cache) skips it
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     from cadre_hooks.safeio import Refused, read_capped, read_in_root
 
     try:

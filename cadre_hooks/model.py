@@ -138,6 +138,13 @@ class HubSetting:
     value: str | None = None
 
 
+# Values of `FileScan.facts` the route rule (CDR302) reads: the module's route records are all there
+# (`routes-analysed`); they were found beyond the main pass's own test (a module without AI, or with
+# AI but no handler the cheap test saw), so CDR302 follows them on whole-repository scans only.
+ROUTES_ANALYSED = "routes-analysed"
+ROUTES_WHOLE = "routes-whole-repository"
+
+
 @dataclass(frozen=True, slots=True)
 class FileScan:
     """Everything one detector learnt from one file."""

@@ -21,11 +21,6 @@ from typing import Any
 from cadre_hooks.config import SCHEMA, ConfigError, Source
 from cadre_hooks.safeio import TOO_LARGE, Refused, read_capped
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 TIMEOUT = 10  # seconds, for connecting and for each read
 MAX_BYTES = 1_000_000  # a policy is a few kilobytes; anything larger is not one
 OWN_KEYS = ("policy_url", "policy_sha256")  # only a project names its organisation policy
@@ -53,6 +48,10 @@ def _first(project: list[Source], key: str) -> Any:
 
 def parse(data: bytes, origin: str) -> Mapping[str, Any]:
     """The policy's settings: top-level keys, or a `[tool.cadre]` table (a pyproject-style file)."""
+    if sys.version_info >= (3, 11):  # imported here: most calls read no policy file
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         values = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

@@ -20,7 +20,10 @@ HEAVY = ("cadre_hooks.commands.audit_command", "cadre_hooks.commands.report_comm
          "multiprocessing", "concurrent.futures", "shutil", "platform", "subprocess", "git", "lzma")
 # Files without AI need no scan cache either (an AI client may send cadre to the whole repository
 # for where its SDK's clients go, which the cache keeps).
-NOT_WITHOUT_AI = ("cadre_hooks.cache", "cadre_hooks.serial", "cadre_hooks.sdkrepo")
+NOT_WITHOUT_AI = ("cadre_hooks.cache", "cadre_hooks.serial", "cadre_hooks.sdkrepo",
+                  # nor the Python analysis (the checks that read routes or hub loads import it only for them)
+                  "cadre_hooks.detect.python.deep", "cadre_hooks.detect.python.analysis",
+                  "cadre_hooks.detect.python.routes", "cadre_hooks.detect.hubenv")
 
 SCRIPT = ("import json, sys\n"
           "from cadre_hooks.cli import main\n"

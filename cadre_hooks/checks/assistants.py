@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,17 +16,13 @@ from typing import Any
 
 from cadre_hooks.checks.context import CheckContext, Pair, ScanFacts
 from cadre_hooks.findings import make_finding
-from cadre_hooks.registry import rules_dir
+from cadre_hooks.registry import load_registry
 from cadre_hooks.select import glob_source
 
 CODES = ("CDR303",)
 MAX_DECLARATION_BYTES = 2_000_000
 FEW_FILES = 64  # up to this many paths, a substring test per literal beats compiling one expression
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -46,9 +41,11 @@ class Assistant:
 
 @functools.lru_cache(maxsize=2)
 def assistants(root: Path | None = None) -> tuple[Assistant, ...]:
-    data = tomllib.loads(((root or rules_dir()) / "assistants.toml").read_text(encoding="utf-8"))
+    """The assistants of rules/assistants.toml (of the registry at `root`), from the registry's
+    cached data: a pre-commit call parses no TOML."""
+    tables = load_registry(root).raw_assistants
     return tuple(Assistant(a["id"], a["name"], a["vendor"], a["jurisdiction"], tuple(a["paths"]),
-                           tuple(_anchored(p) for p in a["paths"])) for a in data.get("assistant", []))
+                           tuple(_anchored(p) for p in a["paths"])) for a in tables)
 
 
 def _anchored(pattern: str) -> str:

@@ -20,7 +20,6 @@ import re
 from collections.abc import Sequence
 
 from cadre_hooks.checks.context import CheckContext, Pair, ScanFacts
-from cadre_hooks.detect.hubenv import disables_hub
 from cadre_hooks.detect.hubnames import is_settings_file
 from cadre_hooks.findings import make_finding
 from cadre_hooks.model import FileScan, Finding, HubLoad, Usage
@@ -44,6 +43,8 @@ def run(facts: ScanFacts, ctx: CheckContext) -> list[Pair]:
 
 
 def findings(sc: CheckContext, scans: Sequence[FileScan], usages: Sequence[Usage]) -> list[tuple[Finding, int]]:
+    from cadre_hooks.detect.hubenv import disables_hub  # the settings readers: only with a model load
+
     rule = sc.rules.get(RULE)
     loads = [u for u in usages if u.kind == "model"]
     if rule is None or not loads:
@@ -78,6 +79,8 @@ def findings(sc: CheckContext, scans: Sequence[FileScan], usages: Sequence[Usage
 
 def repository_disables_hub(scans: Sequence[FileScan]) -> bool:
     """True when a root `.env*`, a Dockerfile or a compose file of the repository sets offline or a mirror."""
+    from cadre_hooks.detect.hubenv import disables_hub
+
     return disables_hub(s for scan in scans if is_settings_file(scan.path) for s in scan.hub_settings)
 
 

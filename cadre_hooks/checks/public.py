@@ -21,11 +21,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from cadre_hooks.checks.context import CheckContext, Pair, ScanFacts
-from cadre_hooks.detect.python.deep import ROUTES_ANALYSED, ROUTES_WHOLE
-from cadre_hooks.detect.python.routes import with_detections
 from cadre_hooks.detect.python.webroutes import HANDLER_METHODS
 from cadre_hooks.findings import make_finding
-from cadre_hooks.model import FileScan, Finding, RouteFunction, Usage
+from cadre_hooks.model import ROUTES_ANALYSED, ROUTES_WHOLE, FileScan, Finding, RouteFunction, Usage
 
 if TYPE_CHECKING:
     from cadre_hooks.registry import Registry
@@ -168,6 +166,8 @@ def loader(scans: Sequence[FileScan], registry: Registry) -> Loader:
         if rel in analysed or not rel.endswith(".py"):
             return ()
         analysed.add(rel)
+        from cadre_hooks.detect.python.routes import with_detections  # the Python analysis: only with routes
+
         return with_detections(linked.get(rel, ()), detections.get(rel, ()), registry)
 
     return load

@@ -129,9 +129,11 @@ class Registry:
     """Read-only indexes over the provider, check and region data."""
 
     def __init__(self, providers: Sequence[Mapping[str, Any]], checks: Sequence[Mapping[str, Any]] = (),
-                 regions: Mapping[str, Any] | None = None, operations: Mapping[str, Any] | None = None) -> None:
+                 regions: Mapping[str, Any] | None = None, operations: Mapping[str, Any] | None = None,
+                 assistants: Sequence[Mapping[str, Any]] = ()) -> None:
         self.raw_providers = list(providers)
         self.raw_checks = list(checks)
+        self.raw_assistants = list(assistants)  # rules/assistants.toml's [[assistant]] tables (CDR303)
         self.providers: dict[str, Provider] = {}
         self._modules: dict[str, str] = {}
         self._clients: dict[str, ClientSpec] = {}

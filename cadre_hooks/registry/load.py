@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from cadre_hooks.registry.index import Registry
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
-_CACHE_VERSION = "3"
+_CACHE_VERSION = "4"
 _MAX_CACHE_BYTES = 64_000_000  # the compiled registry is ~150 KB
 
 
@@ -52,13 +47,20 @@ def cache_dir() -> Path:
 
 def load_raw(root: Path) -> dict[str, Any]:
     """Parse the rule data files into plain dicts: providers, checks and regions."""
+    if sys.version_info >= (3, 11):  # imported here: a call that reads no TOML (the registry's cache) skips it
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     providers = [tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "providers").glob("*.toml"))]
     checks = [tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "checks").glob("*.toml"))]
     regions_file = root / "regions.toml"
     regions = tomllib.loads(regions_file.read_text(encoding="utf-8")) if regions_file.is_file() else {}
     operations_file = root / "operations.toml"
     operations = tomllib.loads(operations_file.read_text(encoding="utf-8")) if operations_file.is_file() else {}
-    return {"providers": providers, "checks": checks, "regions": regions, "operations": operations}
+    assistants_file = root / "assistants.toml"
+    assistants = tomllib.loads(assistants_file.read_text(encoding="utf-8")) if assistants_file.is_file() else {}
+    return {"providers": providers, "checks": checks, "regions": regions, "operations": operations,
+            "assistants": assistants.get("assistant", [])}
 
 
 def _toml_stats(folder: str) -> list[tuple[str, int, int]]:
@@ -165,7 +167,9 @@ def load_registry(root: Path | None = None) -> Registry:
     raw, from_cache = _cached_raw(base)
     if from_cache:
         try:
-            return Registry(raw["providers"], raw["checks"], raw["regions"], raw.get("operations"))
+            return Registry(raw["providers"], raw["checks"], raw["regions"], raw.get("operations"),
+                            raw.get("assistants", ()))
         except Exception:  # a cache of the right shape but wrong content: the rule files decide
             raw = load_raw(base)
-    return Registry(raw["providers"], raw["checks"], raw["regions"], raw.get("operations"))
+    return Registry(raw["providers"], raw["checks"], raw["regions"], raw.get("operations"),
+                            raw.get("assistants", ()))

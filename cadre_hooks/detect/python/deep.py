@@ -18,14 +18,10 @@ from cadre_hooks.detect.python.webroutes import may_declare_routes
 from cadre_hooks.detect.python.source import Source, read
 from cadre_hooks.detect.python.values import Value
 from cadre_hooks.memo import per_scan
-from cadre_hooks.model import FileScan, HubLoad, HubSetting, Notice, RouteFunction
+from cadre_hooks.model import ROUTES_ANALYSED, ROUTES_WHOLE, FileScan, HubLoad, HubSetting, Notice, RouteFunction
 from cadre_hooks.sdkscope import default_facts
 
 _PROJECTS: dict[str, ProjectIndex] = per_scan({})
-ROUTES_ANALYSED = "routes-analysed"  # FileScan.routes holds every route record of the module
-# Routes found beyond the main pass's own test (a module without AI, or with AI but no handler the cheap
-# test saw): CDR302 reads them on whole-repository scans only, where a handler elsewhere may lead to them.
-ROUTES_WHOLE = "routes-whole-repository"
 
 
 def project_index(ctx: DetectContext) -> ProjectIndex:
