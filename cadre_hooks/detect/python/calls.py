@@ -213,6 +213,10 @@ class CallAnalysis(CallSites):
             targets.append(positional[0])
         for arg in [*positional, *kwargs.values()]:  # Router(model_list=[{"litellm_params": {"model": ...}}])
             targets.extend(_dict_values(arg, "model"))
+        if not targets:
+            # No model named: nothing to report, so the endpoint is not read either (reading it would take
+            # a hard-coded AI URL it holds away from its own report, and only when this call is walked).
+            return
         api_base = kwargs.get("api_base") or kwargs.get("base_url")
         endpoint = self._evaluate(api_base) if api_base is not None else None
         name = node.func.attr if isinstance(node.func, ast.Attribute) else (dotted(node.func) or "")
