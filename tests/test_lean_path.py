@@ -4,6 +4,7 @@ stay out. Checked on the modules a fresh interpreter holds after the call, not o
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -40,8 +41,17 @@ def _modules_after(args: list[str], cwd: Path) -> tuple[int, set[str]]:
     return done.returncode, set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
+@functools.cache
+def _at_startup() -> frozenset[str]:
+    """What the interpreter holds before cadre runs (a `.pth` file of the environment may import
+    certifi, and with it shutil): not cadre's doing."""
+    done = subprocess.run([sys.executable, "-c", "import json, sys; print(json.dumps(sorted(sys.modules)))"],
+                          capture_output=True, text=True, timeout=60)
+    return frozenset(json.loads(done.stdout))
+
+
 def _heavy(modules: set[str], heavy: tuple[str, ...] = HEAVY) -> list[str]:
-    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in heavy))
+    return sorted(m for m in modules - _at_startup() if any(m == h or m.startswith(h + ".") for h in heavy))
 
 
 def test_precommit_call_imports_only_the_scan(tmp_path: Path) -> None:

@@ -208,10 +208,10 @@ def test_a_route_module_without_ai_keeps_its_suppressions(tmp_path: Path, cadre)
 def test_the_route_marker() -> None:
     import re
 
-    from cadre_hooks.detect.python import webroutes
-    from cadre_hooks.detect.python.webroutes import may_declare_routes
+    from cadre_hooks import relevance
+    from cadre_hooks.relevance import may_declare_routes
 
-    engine = webroutes._web_import()
+    engine = relevance._web_import()
     standard = re.compile(engine.pattern if isinstance(engine.pattern, bytes) else b"")  # type: ignore[attr-defined]
     for header in (b"from aiohttp import ClientSession, web\n", b"import aiohttp.web\n", b"import aiohttp\n",
                    b"from flask_restx import Api\n", b"import flaskish\n", b"from  django.urls import path\n",

@@ -4,13 +4,12 @@ detection pass from the bytes it already read (scan._read_and_detect), so no rul
 - the offline / mirror settings of the repository's settings files (`.env*` at the root,
   Dockerfiles, compose files) for CDR105, whatever else the file holds;
 - the web routes of a module that imports a web framework but no AI library (CDR302: its handlers
-  may call the project's own AI functions), by the route marker webroutes.may_declare_routes.
+  may call the project's own AI functions), by the route marker relevance.may_declare_routes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-
 from typing import TYPE_CHECKING
 
 from cadre_hooks.detect.hubnames import is_settings_file
@@ -29,7 +28,7 @@ def without_ai(rel: str, data: bytes, ctx: DetectContext) -> FileScan | None:
         return FileScan(rel, hub_settings=settings, depends_on=read) if settings else None
     if not rel.endswith(".py"):
         return None
-    from cadre_hooks.detect.python.webroutes import may_declare_routes  # the package imports little
+    from cadre_hooks.relevance import may_declare_routes  # the package imports little
 
     if may_declare_routes(rel, data):
         from cadre_hooks.detect.python.deep import route_only

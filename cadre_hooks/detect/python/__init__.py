@@ -47,7 +47,7 @@ def scan_source(path: str, source: Source, ctx: DetectContext) -> FileScan:
 
     if ctx.filters and not needs_analysis(tree, ctx.registry, ctx.is_ai_url):
         if path.endswith(".py"):
-            from cadre_hooks.detect.python.webroutes import may_declare_routes
+            from cadre_hooks.relevance import may_declare_routes
 
             if may_declare_routes(path, source.text.encode("utf-8", "surrogatepass")):  # CDR302, see letthrough.py
                 from cadre_hooks.detect.python.deep import route_only

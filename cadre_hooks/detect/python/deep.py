@@ -14,11 +14,11 @@ from cadre_hooks.detect.python.keyreads import key_reads
 from cadre_hooks.detect.python.project import MAX_MODULE_BYTES, ProjectIndex
 from cadre_hooks.detect.python.routefilter import is_route_module, route_records
 from cadre_hooks.detect.python.routelinks import route_links
-from cadre_hooks.detect.python.webroutes import may_declare_routes
 from cadre_hooks.detect.python.source import Source, read
 from cadre_hooks.detect.python.values import Value
 from cadre_hooks.memo import per_scan
 from cadre_hooks.model import ROUTES_ANALYSED, ROUTES_WHOLE, FileScan, HubLoad, HubSetting, Notice, RouteFunction
+from cadre_hooks.relevance import may_declare_routes
 from cadre_hooks.sdkscope import default_facts
 
 _PROJECTS: dict[str, ProjectIndex] = per_scan({})
@@ -150,7 +150,7 @@ def analyse(path: str, source: Source, ctx: DetectContext, notices: list[Notice]
 def route_only(path: str, source: Source, ctx: DetectContext, tree: ast.Module | None = None,
                notices: tuple[Notice, ...] = ()) -> FileScan | None:
     """The routes of a module without AI (the detection pass found nothing else in it) that declares
-    some (webroutes.may_declare_routes): its handlers may call the project's own AI functions. None
+    some (relevance.may_declare_routes): its handlers may call the project's own AI functions. None
     when it cannot be parsed (the caller's result stands)."""
     if tree is None:
         try:

@@ -3,7 +3,7 @@ what the CDR302 rule needs to tell whether model output can reach the public dir
 entry point, and the cheap tests that spare this pass to most modules, are in routefilter.py.
 
 Walks the stdlib `ast` tree the main analyser already parsed (no second parse, no libcst): of an
-AI module, of a route module without AI (webroutes.may_declare_routes), or of a module a handler
+AI module, of a route module without AI (relevance.may_declare_routes), or of a module a handler
 calls into (routelinks.py). Calls into other files of the repository are resolved through the
 project's imports to `path.py:name`; the rule follows them on whole-repository scans.
 """

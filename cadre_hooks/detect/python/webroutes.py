@@ -1,17 +1,14 @@
 """What web frameworks look like in code: the objects that carry routes, the decorators and the
 registration calls that expose a function to HTTP requests, and the class-based views.
 
-Data read by `routes.py`, and the byte marker of a module that declares routes (may_declare_routes,
-at the end), which the detection pass checks before parsing a module without AI. A name is matched on its qualified name (after imports) when the
+Data read by `routes.py` and by the relevance model's route markers (relevance.may_declare_routes,
+checked by the detection pass before parsing a module without AI). A name is matched on its
+qualified name (after imports) when the
 framework fixes it (`django.urls.path`, `litestar.get`); on its conventional variable name
 (`app`, `router`, `bp`...) only in a module that imports a web framework.
 """
 
 from __future__ import annotations
-
-import functools
-import re
-from typing import Protocol
 
 FRAMEWORK_ROOTS = frozenset({
     "fastapi", "starlette", "flask", "quart", "aiohttp", "django", "rest_framework", "sanic", "litestar", "ninja",
@@ -76,54 +73,3 @@ HANDLER_KEYWORDS = ("view_func", "endpoint", "handler", "view", "resource")
 # header (or a route decorator) and a sign that it declares routes at all.
 HEAD_BYTES = 16384  # imports sit at the top
 ROUTE_FILE_NAMES = ("urls.py", "views.py")
-
-
-class _Search(Protocol):
-    def search(self, data: bytes) -> object | None: ...
-
-
-@functools.cache
-def _web_import() -> _Search:
-    """The import header of a module that may define web handlers; aiohttp only for its server side
-    (`aiohttp.web`), its client is everywhere. Compiled with RE2 when it is there (the prefilter's
-    engine): checked on the header of every Python module without AI, where `re` is ~7x slower."""
-    roots = b"|".join(re.escape(r.encode()) for r in sorted(FRAMEWORK_ROOTS - {"aiohttp"}))
-    pattern = (rb"(?:from|import)[ \t]+(?:" + roots + rb")\b"
-               rb"|from[ \t]+aiohttp[ \t]+import[^\n]*\bweb\b|(?:from|import)[ \t]+aiohttp\.web\b")
-    try:
-        import re2
-    except ImportError:  # pragma: no cover - a dependency; the standard engine gives the same answers
-        return re.compile(pattern)
-    try:
-        compiled: _Search = re2.compile(pattern)
-    except re2.error:  # pragma: no cover - a pattern RE2 cannot take
-        return re.compile(pattern)
-    return compiled
-
-
-def _header(data: bytes) -> bytes:
-    """The part of a module before its first top-level function or class: where its imports are."""
-    ends = [i for i in (data.find(b"\ndef "), data.find(b"\nclass "), data.find(b"\nasync def ")) if i >= 0]
-    return data[:min(ends)] if ends else data
-
-
-@functools.cache
-def _decorator_prefixes() -> tuple[bytes, ...]:
-    return tuple(f"@{name}.".encode() for name in sorted(CONVENTIONAL_NAMES))
-
-
-def may_declare_routes(rel: str, data: bytes) -> bool:
-    """The route marker: a Python module (`.py`) the route analysis reads even without AI in it."""
-    if not rel.endswith(".py"):
-        return False
-    if rel.rsplit("/", 1)[-1] in ROUTE_FILE_NAMES:
-        return True
-    head = data[:HEAD_BYTES]
-    web = _web_import().search(_header(head)) is not None
-    if not web and not (b"@" in head and any(p in head for p in _decorator_prefixes())):
-        return False  # most modules: decided without the route filter's expressions (nor their imports)
-    from cadre_hooks.detect.python.routefilter import has_route_decorator, route_markers
-
-    if not (web or has_route_decorator(head)):
-        return False
-    return route_markers().search(data) is not None
