@@ -112,6 +112,8 @@ class Relevance:
     markers: frozenset[str]  # byte prefilter: one of them must occur in a file worth reading
     operation_words: frozenset[str]  # an attribute chain holding none of them is no operation
 
+    extra: frozenset[str] = frozenset()  # the configuration's hosts (and endpoints) the markers include
+
     http_verbs = FOREIGN_HTTP_VERBS
 
     @staticmethod
@@ -176,11 +178,29 @@ class Relevance:
         except (ImportError, Exception):  # noqa: BLE001 - RE2 missing or refusing the pattern: `re` does it
             return re.compile(pattern)
 
+    def source_markers(self, section: str) -> tuple[str, ...]:
+        """The byte markers of one tree-sitter language (its SDKs' words, the configured hosts, the
+        suppression comment): a file the prefilter let through on another language's word is not
+        parsed without one of them (detect/treesitter/engine.py)."""
+        return (*self.registry.source_words(section), *self.extra, "cadre:")
+
+    @functools.lru_cache(maxsize=16)  # noqa: B019 - one model per registry, kept for the process
+    def source_class_names(self, section: str) -> tuple[bytes, ...]:
+        """The class names of one language's clients, looked for in a parsed file's bytes before its
+        full analysis (a Go client has a `/` path and needs its import, so it is not among them)."""
+        return tuple(_class_of(name).encode() for name in self.registry.source_clients(section) if "/" not in name)
+
     def is_operation_chain(self, attrs: list[str]) -> bool:
         """Some tail of the attribute chain `attrs` (receiver first) is a registered operation."""
         if not self.operation_words.intersection(attrs):
             return False
         return any(self.registry.is_operation_path(".".join(attrs[i:])) for i in range(len(attrs)))
+
+
+def _class_of(name: str) -> str:
+    """`OpenAI` of `com.openai.client.OpenAI`: the last capitalised part of a client's name."""
+    parts = [p for p in name.replace("/", ".").split(".") if p[:1].isupper()]
+    return parts[-1] if parts else name
 
 
 def operation_markers(registry: Registry) -> set[str]:
@@ -205,7 +225,7 @@ def _model(registry: Registry, extra: frozenset[str]) -> Relevance:
     # distinctive ones (`/files`, `/messages` are in any web code)
     paths = [p for p in registry.http_suffixes() if registry.is_ai_path(p)]
     markers = {*registry.prefilter_words(), *EXTRA_MARKERS, *operation_markers(registry), *paths, *extra}
-    return Relevance(registry, frozenset(w for w in markers if w), registry.operation_words)
+    return Relevance(registry, frozenset(w for w in markers if w), registry.operation_words, extra)
 
 
 def relevance(registry: Registry, extra: Iterable[str] = ()) -> Relevance:

@@ -23,8 +23,9 @@ from cadre_hooks.detect.treesitter.language import Language, language_of, shared
 from cadre_hooks.detect.treesitter.values import Evaluator, Unresolved, Value
 from cadre_hooks.model import Detection, FileScan, ModelRef, Notice, Suppression
 from cadre_hooks.prefilter import Prefilter
-from cadre_hooks.sdkscope import default_facts
 from cadre_hooks.registry.index import ClientSpec, Registry
+from cadre_hooks.relevance import relevance
+from cadre_hooks.sdkscope import default_facts
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -517,15 +518,8 @@ def _client_tails(registry: Registry, section: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=16)
-def _class_names(registry: Registry, section: str) -> tuple[bytes, ...]:
-    """The class names of the section's clients, as bytes to look for in a file: worked out once,
-    not per file (a Go client has a `/` path and needs its import, so it is not among them)."""
-    return tuple(_class_of(name).encode() for name in registry.source_clients(section) if "/" not in name)
-
-
-@functools.lru_cache(maxsize=16)
 def _words(registry: Registry, section: str, extra: frozenset[str]) -> Prefilter:
-    return Prefilter([*registry.source_words(section), *extra, "cadre:"])
+    return Prefilter(relevance(registry, extra).source_markers(section))
 
 
 def worth_parsing(lang: Language, data: bytes, ctx: DetectContext) -> bool:
@@ -545,12 +539,7 @@ def relevant(facts: Facts, ctx: DetectContext) -> bool:
         if ("://" in raw and any(ctx.is_ai_url(word.strip("\"'`")) for word in raw.split() if "://" in word)) \
                 or registry.env_var(raw.strip("\"'`@$")) is not None:
             return True
-    return any(name in facts.data for name in _class_names(registry, lang.section))
-
-
-def _class_of(name: str) -> str:
-    parts = [p for p in name.replace("/", ".").split(".") if p[:1].isupper()]
-    return parts[-1] if parts else name
+    return any(name in facts.data for name in relevance(registry, ctx.extra_hosts).source_class_names(lang.section))
 
 
 def scan_source(path: str, data: bytes, ctx: DetectContext) -> FileScan:
