@@ -44,11 +44,6 @@ MINIFIABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx")
 # (32 MB by default).
 LOCK_FILE_SIZE_FACTOR = 16
 
-# The context every check receives (root, configuration, rules, language, selection, options);
-# the name the pipeline's callers know it by.
-ScanContext = CheckContext
-
-
 def load_config(root: Path, options: ScanOptions, registry: Registry, rules: dict[str, Rule]) -> Config:
     sources = [Source("command line", options.cli)] if options.cli else []
     if options.settings is not None:
@@ -74,13 +69,6 @@ def language(config: Config, options: ScanOptions) -> str:
 _STATE: dict[str, object] = {}
 
 
-def digest(data: bytes) -> str:
-    """The content hash of the scan cache (imported with the cache, which only a cached scan needs)."""
-    from cadre_hooks.cache import digest as content_digest
-
-    return content_digest(data)
-
-
 # (path, its cache entry when the file's size or time changed, its (size, mtime_ns) when caching)
 Task = tuple[str, "Entry | None", "tuple[int, int] | None"]
 
@@ -92,7 +80,7 @@ def _scan_file(rel: str, entry: Entry | None = None, stat: tuple[int, int] | Non
     answer from it); whether a file is fresh was decided before, from its size and time."""
     if not _STATE.get("caching"):
         return _read_and_detect(rel, None, None), None
-    from cadre_hooks.cache import Entry, dependencies, fresh_dependencies
+    from cadre_hooks.cache import Entry, dependencies, digest, fresh_dependencies
 
     root: str = _STATE["root_str"]  # type: ignore[assignment]
     if stat is None:
@@ -132,7 +120,9 @@ def _read_and_detect(rel: str, entry: Entry | None, box: list[bytes] | None) -> 
             data = read_in_root(root, rel, limit, _STATE["real_root"])  # type: ignore[arg-type]
     except Refused as refused:
         return FileScan(rel, notices=(Notice(rel, refused.reason, refused.kind),))
-    if box is not None:
+    if box is not None:  # a cached scan (the cache module is imported: _scan_file)
+        from cadre_hooks.cache import digest
+
         box.append(data)
         if entry is not None and entry.digest == digest(data):
             return entry.result  # same bytes as last time (a checkout rewrote the file)
@@ -254,7 +244,7 @@ def _collect(outcomes: Iterable[Outcome], candidates: Sequence[str], cache: Scan
 
 
 # --- the whole scan ------------------------------------------------------------------------
-def run(options: ScanOptions) -> tuple[Report, ScanContext]:
+def run(options: ScanOptions) -> tuple[Report, CheckContext]:
     """One scan in a fresh `Scanner` (the registry itself is loaded once per process)."""
     from cadre_hooks.scanner import Scanner
 
@@ -267,7 +257,7 @@ def cache_salt(config: Config) -> str:
     return "|".join([repr(sorted(config.hosts.items())), repr(sorted(config.endpoints)), str(config.max_file_size)])
 
 
-def build_report(scans: Sequence[FileScan], sc: ScanContext,
+def build_report(scans: Sequence[FileScan], sc: CheckContext,
                  reached: Mapping[str, set[str | None]] | None = None) -> Report:
     """Resolve the usages, run the checks over them (cadre_hooks.checks), then the suppressions and
     the fingerprints. `reached`: where each SDK's clients go in the whole repository (sdkscope),
@@ -285,7 +275,7 @@ def build_report(scans: Sequence[FileScan], sc: ScanContext,
                   extra={"internal_error": internal, "suppressions": tuple(suppressions)})
 
 
-def resolve_usages(scans: Sequence[FileScan], sc: ScanContext,
+def resolve_usages(scans: Sequence[FileScan], sc: CheckContext,
                    reached: Mapping[str, set[str | None]] | None = None) -> list[Usage]:
     """Every detection resolved to its provider, with the models of its file, the SDKs' real
     destinations (sdkscope) and without the dependencies that their clients repoint."""
@@ -356,4 +346,4 @@ def exit_status(report: Report) -> int:
     return 1 if any(f.severity == "error" and not f.suppressed for f in report.findings) else 0
 
 
-__all__ = ["ConfigError", "ScanContext", "ScanOptions", "exit_status", "run"]
+__all__ = ["CheckContext", "ConfigError", "ScanOptions", "exit_status", "run"]

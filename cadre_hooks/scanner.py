@@ -14,15 +14,25 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from cadre_hooks import __version__, memo, sdkscope
+from cadre_hooks.checks.context import CheckContext
 from cadre_hooks.config import Config
 from cadre_hooks.detect.context import DetectContext
 from cadre_hooks.model import Provenance, Report
 from cadre_hooks.prefilter import Prefilter
 from cadre_hooks.registry import Registry, load_registry
-from cadre_hooks.registry.load import registry_hash as registry_hash  # its home; re-exported for callers of the Scanner API
+from cadre_hooks.registry.load import (
+    registry_hash as registry_hash,  # its home; re-exported for callers of the Scanner API
+)
 from cadre_hooks.rules import Rule, catalogue
-from cadre_hooks.scan import (ScanContext, ScanOptions, build_report, cache_salt, clear_worker_state, detect_files,
-                              language, load_config)
+from cadre_hooks.scan import (
+    ScanOptions,
+    build_report,
+    cache_salt,
+    clear_worker_state,
+    detect_files,
+    language,
+    load_config,
+)
 from cadre_hooks.select import find_root, select
 
 if TYPE_CHECKING:
@@ -73,7 +83,7 @@ class Scanner:
             self._pool = WorkerPool(self.registry, workers)
         return self._pool
 
-    def scan(self, options: ScanOptions) -> tuple[Report, ScanContext]:
+    def scan(self, options: ScanOptions) -> tuple[Report, CheckContext]:
         memo.forget_all()
         try:
             return self._scan(options)
@@ -83,7 +93,7 @@ class Scanner:
             if not self._keep_pool:
                 self.close()
 
-    def _scan(self, options: ScanOptions) -> tuple[Report, ScanContext]:
+    def _scan(self, options: ScanOptions) -> tuple[Report, CheckContext]:
         root, _ = find_root(options.targets, options.cwd)
         config = load_config(root, options, self.registry, self.rules)
         lang = language(config, options)
@@ -108,7 +118,7 @@ class Scanner:
         from cadre_hooks.settingsfiles import with_repository_settings
 
         scans = with_repository_settings(scans, selection, config.exclude)  # CDR105: settings the selection left out
-        scan_ctx = ScanContext(selection.root, config, self.registry, self.rules, lang, selection, options)
+        scan_ctx = CheckContext(selection.root, config, self.registry, self.rules, lang, selection, options)
         reached = None
         waiting = sdkscope.undecided_sdks(scans, self.registry) if not selection.whole_repository else set()
         if waiting:

@@ -22,7 +22,7 @@ from cadre_hooks.safeio import Refused, read_capped, read_in_root
 from cadre_hooks.select import select
 
 if TYPE_CHECKING:
-    from cadre_hooks.scan import ScanContext
+    from cadre_hooks.checks.context import CheckContext
 
 FORMAT = "cadre-sdk-resolution"
 MAX_BYTES = 1_000_000
@@ -32,7 +32,7 @@ Detect = Callable[..., list[FileScan]]
 Reached = dict[str, set[str | None]]
 
 
-def destinations(sc: ScanContext, detect: Detect, ctx: object, prefilter: object, cache: ScanCache | None,
+def destinations(sc: CheckContext, detect: Detect, ctx: object, prefilter: object, cache: ScanCache | None,
                  index: object | None, salt: str, sdks: set[str]) -> Reached:
     """SDK provider -> the providers its clients reach, over every Python file of the repository
     (`sdks`: the SDKs the scan waits for; files that name none of their modules are not analysed)."""

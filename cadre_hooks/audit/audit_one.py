@@ -14,10 +14,11 @@ from cadre_hooks import __version__
 from cadre_hooks.audit import gitrepo, inventory
 from cadre_hooks.audit.policy import Policy, audit_sources
 from cadre_hooks.audit.sources import Target
+from cadre_hooks.checks.context import CheckContext
 from cadre_hooks.config import ConfigError
 from cadre_hooks.model import Report
-from cadre_hooks.scan import ScanContext, ScanOptions
 from cadre_hooks.registry.load import registry_hash
+from cadre_hooks.scan import ScanOptions
 from cadre_hooks.scanner import Scanner
 
 
@@ -123,7 +124,7 @@ def _still_valid(previous: Mapping[str, Any], head: str | None, dirty: bool, set
 
 
 def _scan(tree: Path, settings: AuditSettings, scanner: Scanner,
-          use_cache: bool) -> tuple[Report, ScanContext, dict[str, Any]]:
+          use_cache: bool) -> tuple[Report, CheckContext, dict[str, Any]]:
     layers, repo_settings = audit_sources(tree, settings.policy, scanner.rules)
     options = ScanOptions(cwd=tree, targets=(str(tree),), cli={"lang": settings.lang}, settings=layers,
                           honour_suppressions=True, repository_checks=True, jobs=settings.jobs,

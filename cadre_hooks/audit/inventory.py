@@ -35,7 +35,7 @@ def _identity(target: Target) -> dict[str, Any]:
 def record(target: Target, report: Report, ctx: Any, stamp: Mapping[str, Any], *, head: str | None,
            date: str | None, branch: str | None, dirty: bool, repo_settings: Mapping[str, Any],
            first_seen: Mapping[str, Any] | None) -> dict[str, Any]:
-    """One repository's inventory entry from its scan report (`ctx` is the scan's ScanContext)."""
+    """One repository's inventory entry from its scan report (`ctx` is the scan's CheckContext)."""
     registry = ctx.registry
     usages = report.usages
     by_provider: dict[str, list[Any]] = {}
